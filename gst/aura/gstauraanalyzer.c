@@ -1,0 +1,866 @@
+/* AURA — auraanalyzer: measures how a person speaks.
+ *
+ * This library is free software; you can redistribute it and/or modify it under the
+ * terms of the GNU Library General Public License, version 2.1 or later.
+ */
+
+/**
+ * SECTION:element-auraanalyzer
+ * @title: auraanalyzer
+ *
+ * Measures how a person speaks: sample level, loudness (ITU-R BS.1770-4 / EBU R128:
+ * momentary, short-term, integrated, loudness range, true peak), clipping, voice
+ * activity against an adaptive noise floor, signal-to-noise ratio and pauses.
+ *
+ * The audio passes through untouched. Every #GstAuraAnalyzer:interval the element
+ * posts an `aura-metrics` element message (timing fields as `level`'s: `timestamp`,
+ * `stream-time`, `running-time`, `duration`, `endtime`), and at end of stream an
+ * `aura-summary` whose `json` field holds the whole summary, the list of pauses
+ * included. Each of these structures also travels downstream as a serialized custom
+ * downstream event, right after the audio it describes, so elements further down
+ * (aurafeedback, aurasessionsink) read them in stream order without the bus.
+ *
+ * A value that cannot be measured (integrated loudness before any gated block,
+ * signal-to-noise ratio without speech) is left out of the structure and written as
+ * `null` in JSON; levels are floored at -120 dB. docs/metrics.md defines every field.
+ *
+ * ## Example launch line
+ * |[
+ * gst-launch-1.0 -m filesrc location=talk.wav ! decodebin ! audioconvert ! auraanalyzer ! fakesink
+ * ]| prints one aura-metrics message a second and an aura-summary at the end.
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <math.h>
+
+#include "gstauraanalyzer.h"
+#include "aura-schema.h"
+
+GST_DEBUG_CATEGORY_STATIC (gst_aura_analyzer_debug);
+#define GST_CAT_DEFAULT gst_aura_analyzer_debug
+
+#define DEFAULT_PROP_INTERVAL       (GST_SECOND)
+#define DEFAULT_PROP_POST_MESSAGES  TRUE
+#define DEFAULT_PROP_MIN_PAUSE      (250 * GST_MSECOND)
+#define DEFAULT_PROP_TRUE_PEAK      TRUE
+
+#define MIN_INTERVAL        (10 * GST_MSECOND)
+#define MAX_INTERVAL        (3600 * GST_SECOND)
+#define MIN_MIN_PAUSE       (50 * GST_MSECOND)
+#define MAX_MIN_PAUSE       (10 * GST_SECOND)
+
+/* A buffer whose timestamp is further than this from where the previous one ended
+ * is a discontinuity even without the DISCONT flag. */
+#define TIMESTAMP_TOLERANCE (40 * GST_MSECOND)
+/* A GAP longer than this is not analysed as silence: the clock restarts after it. */
+#define MAX_SILENT_GAP      (60 * GST_SECOND)
+
+enum
+{
+  PROP_0,
+  PROP_INTERVAL,
+  PROP_POST_MESSAGES,
+  PROP_MIN_PAUSE,
+  PROP_TRUE_PEAK,
+};
+
+#define ALLOWED_CAPS \
+  "audio/x-raw, format = (string) { S16LE, S32LE, F32LE, F64LE }, " \
+  "layout = (string) interleaved, rate = (int) [ 8000, 192000 ], " \
+  "channels = (int) [ 1, 8 ]"
+
+#define gst_aura_analyzer_parent_class parent_class
+G_DEFINE_TYPE (GstAuraAnalyzer, gst_aura_analyzer, GST_TYPE_AUDIO_FILTER);
+GST_ELEMENT_REGISTER_DEFINE (auraanalyzer, "auraanalyzer", GST_RANK_NONE,
+    GST_TYPE_AURA_ANALYZER);
+
+static void gst_aura_analyzer_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec);
+static void gst_aura_analyzer_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec);
+static void gst_aura_analyzer_finalize (GObject * object);
+static gboolean gst_aura_analyzer_setup (GstAudioFilter * filter,
+    const GstAudioInfo * info);
+static gboolean gst_aura_analyzer_start (GstBaseTransform * trans);
+static gboolean gst_aura_analyzer_stop (GstBaseTransform * trans);
+static gboolean gst_aura_analyzer_sink_event (GstBaseTransform * trans,
+    GstEvent * event);
+static GstFlowReturn gst_aura_analyzer_transform_ip (GstBaseTransform * trans,
+    GstBuffer * buf);
+
+static void
+gst_aura_analyzer_class_init (GstAuraAnalyzerClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  GstBaseTransformClass *trans_class = GST_BASE_TRANSFORM_CLASS (klass);
+  GstAudioFilterClass *filter_class = GST_AUDIO_FILTER_CLASS (klass);
+  GstCaps *caps;
+
+  gobject_class->set_property = gst_aura_analyzer_set_property;
+  gobject_class->get_property = gst_aura_analyzer_get_property;
+  gobject_class->finalize = gst_aura_analyzer_finalize;
+
+  /**
+   * GstAuraAnalyzer:interval:
+   *
+   * Time between two `aura-metrics` messages, in nanoseconds. A change takes effect
+   * at the end of the interval in progress.
+   */
+  g_object_class_install_property (gobject_class, PROP_INTERVAL,
+      g_param_spec_uint64 ("interval", "Interval",
+          "Interval of time between aura-metrics messages (in nanoseconds)",
+          MIN_INTERVAL, MAX_INTERVAL, DEFAULT_PROP_INTERVAL,
+          G_PARAM_READWRITE | GST_PARAM_MUTABLE_PLAYING |
+          G_PARAM_STATIC_STRINGS));
+
+  /**
+   * GstAuraAnalyzer:post-messages:
+   *
+   * Post `aura-metrics` and `aura-summary` element messages on the bus. The
+   * in-band events are sent either way.
+   */
+  g_object_class_install_property (gobject_class, PROP_POST_MESSAGES,
+      g_param_spec_boolean ("post-messages", "Post messages",
+          "Post aura-metrics and aura-summary element messages on the bus",
+          DEFAULT_PROP_POST_MESSAGES,
+          G_PARAM_READWRITE | GST_PARAM_MUTABLE_PLAYING |
+          G_PARAM_STATIC_STRINGS));
+
+  /**
+   * GstAuraAnalyzer:min-pause:
+   *
+   * Shortest silence between two stretches of speech that counts as a pause, in
+   * nanoseconds. Shorter gaps (stops, breaths between words) belong to speech.
+   */
+  g_object_class_install_property (gobject_class, PROP_MIN_PAUSE,
+      g_param_spec_uint64 ("min-pause", "Minimum pause",
+          "Shortest silence between two stretches of speech that counts as a "
+          "pause (in nanoseconds)", MIN_MIN_PAUSE, MAX_MIN_PAUSE,
+          DEFAULT_PROP_MIN_PAUSE,
+          G_PARAM_READWRITE | GST_PARAM_MUTABLE_PLAYING |
+          G_PARAM_STATIC_STRINGS));
+
+  /**
+   * GstAuraAnalyzer:true-peak:
+   *
+   * Measure the true peak (4x oversampled, ITU-R BS.1770-4 Annex 2). When FALSE,
+   * `true-peak-dbtp` holds the sample peak. Takes effect at the next caps.
+   */
+  g_object_class_install_property (gobject_class, PROP_TRUE_PEAK,
+      g_param_spec_boolean ("true-peak", "True peak",
+          "Measure the true (inter-sample) peak by 4x oversampling; when false, "
+          "true-peak-dbtp reports the sample peak", DEFAULT_PROP_TRUE_PEAK,
+          G_PARAM_READWRITE | GST_PARAM_MUTABLE_READY |
+          G_PARAM_STATIC_STRINGS));
+
+  gst_element_class_set_static_metadata (element_class,
+      "AURA speech analyzer", "Filter/Analyzer/Audio",
+      "Measures loudness (EBU R128), voice activity, noise and pauses of speech "
+      "and posts them as aura-metrics messages and in-band events",
+      "AURA developers <aura@example.org>");
+
+  caps = gst_caps_from_string (ALLOWED_CAPS);
+  gst_audio_filter_class_add_pad_templates (filter_class, caps);
+  gst_caps_unref (caps);
+
+  trans_class->start = GST_DEBUG_FUNCPTR (gst_aura_analyzer_start);
+  trans_class->stop = GST_DEBUG_FUNCPTR (gst_aura_analyzer_stop);
+  trans_class->sink_event = GST_DEBUG_FUNCPTR (gst_aura_analyzer_sink_event);
+  trans_class->transform_ip =
+      GST_DEBUG_FUNCPTR (gst_aura_analyzer_transform_ip);
+  trans_class->passthrough_on_same_caps = TRUE;
+  trans_class->transform_ip_on_passthrough = TRUE;
+  filter_class->setup = GST_DEBUG_FUNCPTR (gst_aura_analyzer_setup);
+
+  GST_DEBUG_CATEGORY_INIT (gst_aura_analyzer_debug, "auraanalyzer", 0,
+      "AURA speech analyzer");
+}
+
+static void
+gst_aura_analyzer_init (GstAuraAnalyzer * self)
+{
+  self->interval = DEFAULT_PROP_INTERVAL;
+  self->post_messages = DEFAULT_PROP_POST_MESSAGES;
+  self->min_pause = DEFAULT_PROP_MIN_PAUSE;
+  self->true_peak = DEFAULT_PROP_TRUE_PEAK;
+  self->pauses = g_array_new (FALSE, FALSE, sizeof (AuraPause));
+  g_queue_init (&self->pending_events);
+  gst_base_transform_set_gap_aware (GST_BASE_TRANSFORM (self), TRUE);
+}
+
+static void
+gst_aura_analyzer_finalize (GObject * object)
+{
+  GstAuraAnalyzer *self = GST_AURA_ANALYZER (object);
+
+  g_queue_clear_full (&self->pending_events,
+      (GDestroyNotify) gst_event_unref);
+  g_array_unref (self->pauses);
+  aura_analysis_free (self->analysis);
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+static void
+gst_aura_analyzer_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  GstAuraAnalyzer *self = GST_AURA_ANALYZER (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_INTERVAL:
+      self->interval = g_value_get_uint64 (value);
+      break;
+    case PROP_POST_MESSAGES:
+      self->post_messages = g_value_get_boolean (value);
+      break;
+    case PROP_MIN_PAUSE:
+      self->min_pause = g_value_get_uint64 (value);
+      break;
+    case PROP_TRUE_PEAK:
+      self->true_peak = g_value_get_boolean (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_aura_analyzer_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec)
+{
+  GstAuraAnalyzer *self = GST_AURA_ANALYZER (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_INTERVAL:
+      g_value_set_uint64 (value, self->interval);
+      break;
+    case PROP_POST_MESSAGES:
+      g_value_set_boolean (value, self->post_messages);
+      break;
+    case PROP_MIN_PAUSE:
+      g_value_set_uint64 (value, self->min_pause);
+      break;
+    case PROP_TRUE_PEAK:
+      g_value_set_boolean (value, self->true_peak);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Session state                                                            */
+
+static void
+reset_session (GstAuraAnalyzer * self)
+{
+  GST_OBJECT_LOCK (self);
+  self->min_pause_applied = self->min_pause;
+  GST_OBJECT_UNLOCK (self);
+
+  aura_analysis_free (self->analysis);
+  self->analysis = aura_analysis_new ((double) self->min_pause_applied /
+      GST_SECOND);
+  self->rate = 0;
+  self->need_discont = TRUE;
+  self->need_series = TRUE;
+  self->series_start = GST_CLOCK_TIME_NONE;
+  self->series_frames = 0;
+  self->interval_start_frame = 0;
+  self->interval_index = 0;
+  self->session_start = GST_CLOCK_TIME_NONE;
+  self->session_duration = 0;
+  self->intervals = 0;
+  self->discontinuities = 0;
+  self->warned_invalid = FALSE;
+  g_array_set_size (self->pauses, 0);
+  g_queue_clear_full (&self->pending_events,
+      (GDestroyNotify) gst_event_unref);
+}
+
+static gboolean
+gst_aura_analyzer_start (GstBaseTransform * trans)
+{
+  GstAuraAnalyzer *self = GST_AURA_ANALYZER (trans);
+
+  reset_session (self);
+  if (self->analysis == NULL)
+    goto no_memory;
+  return TRUE;
+
+  /* ERRORS */
+no_memory:
+  {
+    GST_ELEMENT_ERROR (self, RESOURCE, FAILED,
+        ("Could not allocate the analysis state"), (NULL));
+    return FALSE;
+  }
+}
+
+static gboolean
+gst_aura_analyzer_stop (GstBaseTransform * trans)
+{
+  GstAuraAnalyzer *self = GST_AURA_ANALYZER (trans);
+
+  aura_analysis_free (self->analysis);
+  self->analysis = NULL;
+  g_queue_clear_full (&self->pending_events,
+      (GDestroyNotify) gst_event_unref);
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Messages and events                                                      */
+
+static GstClockTime
+frames_to_time (GstAuraAnalyzer * self, guint64 frames)
+{
+  return gst_util_uint64_scale_int_round (frames, GST_SECOND, self->rate);
+}
+
+static void
+emit_structure (GstAuraAnalyzer * self, GstStructure * s)
+{
+  gboolean post;
+
+  GST_OBJECT_LOCK (self);
+  post = self->post_messages;
+  GST_OBJECT_UNLOCK (self);
+
+  if (post)
+    gst_element_post_message (GST_ELEMENT (self),
+        gst_message_new_element (GST_OBJECT (self), gst_structure_copy (s)));
+  /* sent once the audio it describes has gone downstream */
+  g_queue_push_tail (&self->pending_events,
+      gst_event_new_custom (GST_EVENT_CUSTOM_DOWNSTREAM, s));
+}
+
+static void
+push_pending_events (GstAuraAnalyzer * self)
+{
+  GstEvent *event;
+
+  while ((event = g_queue_pop_head (&self->pending_events)) != NULL)
+    gst_pad_push_event (GST_BASE_TRANSFORM_SRC_PAD (self), event);
+}
+
+static void
+set_timing (GstAuraAnalyzer * self, GstStructure * s, GstClockTime timestamp,
+    GstClockTime duration)
+{
+  GstSegment *segment = &GST_BASE_TRANSFORM (self)->segment;
+
+  gst_structure_set (s,
+      "timestamp", G_TYPE_UINT64, timestamp,
+      "stream-time", G_TYPE_UINT64,
+      gst_segment_to_stream_time (segment, GST_FORMAT_TIME, timestamp),
+      "running-time", G_TYPE_UINT64,
+      gst_segment_to_running_time (segment, GST_FORMAT_TIME, timestamp),
+      "duration", G_TYPE_UINT64, duration,
+      "endtime", G_TYPE_UINT64, timestamp + duration, NULL);
+}
+
+static gdouble
+lufs_or_floor (gdouble lufs)
+{
+  return isfinite (lufs) && lufs > AURA_DB_FLOOR ? lufs : AURA_DB_FLOOR;
+}
+
+static GstStructure *
+build_metrics (GstAuraAnalyzer * self, const AuraIntervalResult * r,
+    GstClockTime timestamp, GstClockTime duration)
+{
+  const AuraVadInterval *v = &r->vad;
+  GstStructure *s = gst_structure_new_empty (AURA_METRICS_NAME);
+
+  set_timing (self, s, timestamp, duration);
+  gst_structure_set (s,
+      "rms-dbfs", G_TYPE_DOUBLE, aura_levels_rms_db (&r->levels),
+      "peak-dbfs", G_TYPE_DOUBLE, aura_levels_peak_db (&r->levels),
+      "true-peak-dbtp", G_TYPE_DOUBLE, aura_amplitude_to_db (r->true_peak),
+      "clipping", G_TYPE_DOUBLE, aura_levels_clip_ratio (&r->levels),
+      "invalid-samples", G_TYPE_UINT64, r->levels.invalid,
+      "loudness-momentary", G_TYPE_DOUBLE, lufs_or_floor (r->momentary_lufs),
+      "loudness-short-term", G_TYPE_DOUBLE, lufs_or_floor (r->short_term_lufs),
+      NULL);
+  if (r->has_integrated)
+    gst_structure_set (s, "loudness-integrated", G_TYPE_DOUBLE,
+        r->integrated_lufs, NULL);
+  if (r->has_range)
+    gst_structure_set (s, "loudness-range", G_TYPE_DOUBLE, r->range_lu, NULL);
+  gst_structure_set (s,
+      "speech-ratio", G_TYPE_DOUBLE,
+      v->frames ? (gdouble) v->speech_frames / v->frames : 0.0,
+      "speaking", G_TYPE_BOOLEAN, v->speaking,
+      "noise-floor-dbfs", G_TYPE_DOUBLE, v->noise_floor_db, NULL);
+  if (v->active_frames > 0)
+    gst_structure_set (s, "snr-db", G_TYPE_DOUBLE,
+        10.0 * log10 (v->active_power) - v->noise_floor_db, NULL);
+  gst_structure_set (s,
+      "pauses", G_TYPE_UINT, v->pauses,
+      "pause-time", G_TYPE_DOUBLE, v->pause_time,
+      "longest-pause", G_TYPE_DOUBLE, v->longest_pause, NULL);
+  return s;
+}
+
+static void
+collect_pauses (GstAuraAnalyzer * self)
+{
+  AuraPause batch[32];
+  size_t n;
+
+  while ((n = aura_analysis_take_pauses (self->analysis, batch,
+              G_N_ELEMENTS (batch))) > 0)
+    g_array_append_vals (self->pauses, batch, n);
+}
+
+/* Posts the open interval if it holds any audio, and opens the next one. */
+static void
+finish_interval (GstAuraAnalyzer * self)
+{
+  AuraIntervalResult r;
+  GstClockTime timestamp, duration;
+
+  if (self->series_frames == self->interval_start_frame)
+    return;
+  collect_pauses (self);
+  aura_analysis_take_interval (self->analysis, &r);
+  timestamp = self->series_start + frames_to_time (self, self->interval_start_frame);
+  duration = frames_to_time (self, self->series_frames) -
+      frames_to_time (self, self->interval_start_frame);
+  emit_structure (self, build_metrics (self, &r, timestamp, duration));
+
+  self->intervals++;
+  self->session_duration += duration;
+  self->interval_start_frame = self->series_frames;
+  self->interval_index++;
+}
+
+/* Frame (from the series start) at which the open interval ends. */
+static guint64
+interval_end_frame (GstAuraAnalyzer * self)
+{
+  guint64 end = gst_util_uint64_scale_round ((self->interval_index + 1) *
+      self->interval_applied, self->rate, GST_SECOND);
+
+  /* an interval always holds at least one frame */
+  return MAX (end, self->interval_start_frame + 1);
+}
+
+static gdouble
+stream_seconds (GstAuraAnalyzer * self, GstClockTime timestamp)
+{
+  GstSegment *segment = &GST_BASE_TRANSFORM (self)->segment;
+  GstClockTime st = gst_segment_to_stream_time (segment, GST_FORMAT_TIME,
+      timestamp);
+
+  return (gdouble) (GST_CLOCK_TIME_IS_VALID (st) ? st : timestamp) / GST_SECOND;
+}
+
+/* Starts a new interval series at @timestamp; with @discont, the analysis clock
+ * restarts there too (what lies between is unknown, so no pause spans it). */
+static void
+restart_series (GstAuraAnalyzer * self, GstClockTime timestamp,
+    gboolean discont)
+{
+  finish_interval (self);
+  GST_OBJECT_LOCK (self);
+  self->interval_applied = self->interval;
+  GST_OBJECT_UNLOCK (self);
+  self->series_start = timestamp;
+  self->series_frames = 0;
+  self->interval_start_frame = 0;
+  self->interval_index = 0;
+  if (discont)
+    aura_analysis_set_time (self->analysis, stream_seconds (self, timestamp));
+  if (!GST_CLOCK_TIME_IS_VALID (self->session_start))
+    self->session_start = timestamp;
+  self->need_series = FALSE;
+  self->need_discont = FALSE;
+}
+
+static void
+apply_live_properties (GstAuraAnalyzer * self)
+{
+  GstClockTime min_pause, interval;
+
+  GST_OBJECT_LOCK (self);
+  min_pause = self->min_pause;
+  interval = self->interval;
+  GST_OBJECT_UNLOCK (self);
+
+  if (min_pause != self->min_pause_applied) {
+    aura_analysis_set_min_pause (self->analysis,
+        (gdouble) min_pause / GST_SECOND);
+    self->min_pause_applied = min_pause;
+  }
+  /* a new interval starts a new series where the open interval ends */
+  if (interval != self->interval_applied
+      && self->series_frames == self->interval_start_frame)
+    restart_series (self, self->series_start +
+        frames_to_time (self, self->series_frames), FALSE);
+}
+
+/* Feeds @frames frames (or silence if @data is NULL), cut at interval ends. */
+static void
+analyse_frames (GstAuraAnalyzer * self, const guint8 * data, guint64 frames,
+    gsize bpf)
+{
+  while (frames > 0) {
+    guint64 room = interval_end_frame (self) - self->series_frames;
+    guint64 take = MIN (frames, room);
+
+    if (data) {
+      aura_analysis_process (self->analysis, data, take);
+      data += take * bpf;
+    } else {
+      aura_analysis_silence (self->analysis, take);
+    }
+    self->series_frames += take;
+    frames -= take;
+    if (self->series_frames == interval_end_frame (self)) {
+      finish_interval (self);
+      apply_live_properties (self);
+    }
+  }
+  collect_pauses (self);
+}
+
+/* Restarts the series where the stream does not continue where it left off. */
+static void
+check_continuity (GstAuraAnalyzer * self, GstClockTime timestamp,
+    gboolean discont_flag)
+{
+  GstClockTime expected = GST_CLOCK_TIME_NONE;
+  gboolean jump = FALSE;
+
+  if (GST_CLOCK_TIME_IS_VALID (self->series_start))
+    expected = self->series_start + frames_to_time (self, self->series_frames);
+  if (!GST_CLOCK_TIME_IS_VALID (timestamp))
+    timestamp = GST_CLOCK_TIME_IS_VALID (expected) ? expected : 0;
+  if (GST_CLOCK_TIME_IS_VALID (expected)) {
+    GstClockTimeDiff diff = GST_CLOCK_DIFF (expected, timestamp);
+    jump = ABS (diff) > (GstClockTimeDiff) TIMESTAMP_TOLERANCE;
+  }
+
+  if (self->need_discont || discont_flag || jump) {
+    if (GST_CLOCK_TIME_IS_VALID (expected) && (discont_flag || jump)) {
+      GST_DEBUG_OBJECT (self, "discontinuity: expected %" GST_TIME_FORMAT
+          ", got %" GST_TIME_FORMAT, GST_TIME_ARGS (expected),
+          GST_TIME_ARGS (timestamp));
+      self->discontinuities++;
+    }
+    restart_series (self, timestamp, TRUE);
+  } else if (self->need_series) {
+    restart_series (self, timestamp, FALSE);
+  }
+}
+
+static void
+warn_invalid_once (GstAuraAnalyzer * self, guint64 invalid_before)
+{
+  AuraSessionResult ses;
+
+  if (self->warned_invalid)
+    return;
+  aura_analysis_get_session (self->analysis, &ses);
+  if (ses.levels.invalid > invalid_before) {
+    self->warned_invalid = TRUE;
+    GST_ELEMENT_WARNING (self, STREAM, FORMAT,
+        ("The audio contains NaN or infinite samples"),
+        ("They are ignored and counted in invalid-samples; the measurements "
+            "use the other samples"));
+  }
+}
+
+static GstFlowReturn
+gst_aura_analyzer_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
+{
+  GstAuraAnalyzer *self = GST_AURA_ANALYZER (trans);
+  GstAudioFilter *filter = GST_AUDIO_FILTER (trans);
+  gsize bpf = GST_AUDIO_INFO_BPF (&filter->info);
+  GstMapInfo map;
+  guint64 frames;
+
+  /* the events of earlier buffers follow their audio */
+  push_pending_events (self);
+
+  if (self->rate == 0 || bpf == 0)
+    goto not_negotiated;
+  if (!gst_buffer_map (buf, &map, GST_MAP_READ))
+    goto map_failed;
+  frames = map.size / bpf;
+  if (frames == 0 || GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_GAP)) {
+    /* nothing to measure; a GAP buffer is silence of its duration */
+    if (frames > 0) {
+      check_continuity (self, GST_BUFFER_PTS (buf),
+          GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_DISCONT));
+      analyse_frames (self, NULL, frames, bpf);
+    }
+    gst_buffer_unmap (buf, &map);
+    return GST_FLOW_OK;
+  }
+
+  check_continuity (self, GST_BUFFER_PTS (buf),
+      GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_DISCONT));
+  {
+    AuraSessionResult before;
+    if (!self->warned_invalid)
+      aura_analysis_get_session (self->analysis, &before);
+    analyse_frames (self, map.data, frames, bpf);
+    if (!self->warned_invalid)
+      warn_invalid_once (self, before.levels.invalid);
+  }
+  gst_buffer_unmap (buf, &map);
+  return GST_FLOW_OK;
+
+  /* ERRORS */
+not_negotiated:
+  {
+    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
+        ("auraanalyzer received a buffer before its caps were negotiated"));
+    return GST_FLOW_NOT_NEGOTIATED;
+  }
+map_failed:
+  {
+    GST_ELEMENT_ERROR (self, RESOURCE, READ, (NULL),
+        ("Could not map the input buffer for reading"));
+    return GST_FLOW_ERROR;
+  }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Caps                                                                     */
+
+static AuraChannelWeight
+channel_weight (GstAudioChannelPosition pos)
+{
+  switch (pos) {
+    case GST_AUDIO_CHANNEL_POSITION_LFE1:
+    case GST_AUDIO_CHANNEL_POSITION_LFE2:
+      return AURA_CHANNEL_WEIGHT_NONE;
+    case GST_AUDIO_CHANNEL_POSITION_REAR_LEFT:
+    case GST_AUDIO_CHANNEL_POSITION_REAR_RIGHT:
+    case GST_AUDIO_CHANNEL_POSITION_SIDE_LEFT:
+    case GST_AUDIO_CHANNEL_POSITION_SIDE_RIGHT:
+    case GST_AUDIO_CHANNEL_POSITION_SURROUND_LEFT:
+    case GST_AUDIO_CHANNEL_POSITION_SURROUND_RIGHT:
+      return AURA_CHANNEL_WEIGHT_SURROUND;
+    default:
+      return AURA_CHANNEL_WEIGHT_FRONT;
+  }
+}
+
+static gboolean
+gst_aura_analyzer_setup (GstAudioFilter * filter, const GstAudioInfo * info)
+{
+  GstAuraAnalyzer *self = GST_AURA_ANALYZER (filter);
+  AuraChannelWeight weights[AURA_LOUDNESS_MAX_CHANNELS];
+  AuraSampleFormat format;
+  gint channels = GST_AUDIO_INFO_CHANNELS (info), i;
+  gboolean true_peak;
+
+  switch (GST_AUDIO_INFO_FORMAT (info)) {
+    case GST_AUDIO_FORMAT_S16LE:
+      format = AURA_SAMPLE_S16;
+      break;
+    case GST_AUDIO_FORMAT_S32LE:
+      format = AURA_SAMPLE_S32;
+      break;
+    case GST_AUDIO_FORMAT_F32LE:
+      format = AURA_SAMPLE_F32;
+      break;
+    case GST_AUDIO_FORMAT_F64LE:
+      format = AURA_SAMPLE_F64;
+      break;
+    default:
+      goto bad_format;
+  }
+  if (channels < 1 || channels > AURA_LOUDNESS_MAX_CHANNELS)
+    goto bad_format;
+  for (i = 0; i < channels; i++)
+    weights[i] = channels > 1 ? channel_weight (info->position[i]) :
+        AURA_CHANNEL_WEIGHT_FRONT;
+
+  if (self->analysis == NULL)
+    goto bad_format;
+  /* a caps change closes the open interval; session totals carry over */
+  if (self->rate != 0) {
+    finish_interval (self);
+    self->need_series = TRUE;
+  }
+  GST_OBJECT_LOCK (self);
+  true_peak = self->true_peak;
+  GST_OBJECT_UNLOCK (self);
+  if (aura_analysis_configure (self->analysis, format,
+          GST_AUDIO_INFO_RATE (info), channels, weights, true_peak) != 0)
+    goto bad_format;
+  self->rate = GST_AUDIO_INFO_RATE (info);
+  GST_INFO_OBJECT (self, "analysing %s, %d Hz, %d channels",
+      gst_audio_format_to_string (GST_AUDIO_INFO_FORMAT (info)), self->rate,
+      channels);
+  return TRUE;
+
+  /* ERRORS */
+bad_format:
+  {
+    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
+        ("Unsupported audio format: %s, %d Hz, %d channels",
+            gst_audio_format_to_string (GST_AUDIO_INFO_FORMAT (info)),
+            GST_AUDIO_INFO_RATE (info), channels));
+    return FALSE;
+  }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Events                                                                   */
+
+static GstStructure *
+build_summary (GstAuraAnalyzer * self)
+{
+  AuraSessionResult ses;
+  const AuraVadSession *v = &ses.vad;
+  GstStructure *s = gst_structure_new_empty (AURA_SUMMARY_NAME);
+  gdouble seconds = (gdouble) self->session_duration / GST_SECOND;
+  gdouble noise_db;
+  JsonObject *obj;
+  JsonArray *list;
+  gchar *json;
+  guint i;
+
+  aura_analysis_get_session (self->analysis, &ses);
+  noise_db = aura_amplitude_to_db (sqrt (v->noise_power));
+  set_timing (self, s, GST_CLOCK_TIME_IS_VALID (self->session_start) ?
+      self->session_start : 0, self->session_duration);
+  gst_structure_set (s,
+      "rms-dbfs", G_TYPE_DOUBLE, aura_levels_rms_db (&ses.levels),
+      "peak-dbfs", G_TYPE_DOUBLE, aura_levels_peak_db (&ses.levels),
+      "true-peak-dbtp", G_TYPE_DOUBLE, aura_amplitude_to_db (ses.true_peak),
+      "clipping", G_TYPE_DOUBLE, aura_levels_clip_ratio (&ses.levels),
+      "clipped-samples", G_TYPE_UINT64, ses.levels.clipped,
+      "invalid-samples", G_TYPE_UINT64, ses.levels.invalid, NULL);
+  if (ses.has_integrated)
+    gst_structure_set (s, "loudness-integrated", G_TYPE_DOUBLE,
+        ses.integrated_lufs, NULL);
+  if (ses.has_range)
+    gst_structure_set (s, "loudness-range", G_TYPE_DOUBLE, ses.range_lu, NULL);
+  gst_structure_set (s,
+      "loudness-momentary-max", G_TYPE_DOUBLE,
+      lufs_or_floor (ses.momentary_max_lufs),
+      "loudness-short-term-max", G_TYPE_DOUBLE,
+      lufs_or_floor (ses.short_term_max_lufs),
+      "speech-ratio", G_TYPE_DOUBLE,
+      seconds > 0 ? MIN (1.0, v->speech_time / seconds) : 0.0,
+      "speech-time", G_TYPE_DOUBLE, v->speech_time, NULL);
+  if (v->has_speech)
+    gst_structure_set (s, "speech-start", G_TYPE_DOUBLE, v->speech_start,
+        "speech-end", G_TYPE_DOUBLE, v->speech_end, NULL);
+  gst_structure_set (s, "noise-floor-dbfs", G_TYPE_DOUBLE, noise_db, NULL);
+  if (v->active_frames > 0)
+    gst_structure_set (s, "snr-db", G_TYPE_DOUBLE,
+        10.0 * log10 (v->active_power) - noise_db, NULL);
+  gst_structure_set (s,
+      "pauses", G_TYPE_UINT, (guint) self->pauses->len,
+      "pause-time", G_TYPE_DOUBLE, v->pause_time, NULL);
+  if (self->pauses->len > 0)
+    gst_structure_set (s, "pause-mean", G_TYPE_DOUBLE,
+        v->pause_time / self->pauses->len, NULL);
+  gst_structure_set (s,
+      "longest-pause", G_TYPE_DOUBLE, v->longest_pause,
+      "intervals", G_TYPE_UINT, self->intervals,
+      "discontinuities", G_TYPE_UINT, self->discontinuities, NULL);
+
+  obj = aura_structure_to_json_object (s);
+  list = json_array_new ();
+  for (i = 0; i < self->pauses->len; i++) {
+    const AuraPause *p = &g_array_index (self->pauses, AuraPause, i);
+    JsonObject *item = json_object_new ();
+    json_object_set_double_member (item, "start", p->start);
+    json_object_set_double_member (item, "end", p->end);
+    json_object_set_double_member (item, "duration", p->end - p->start);
+    json_array_add_object_element (list, item);
+  }
+  json_object_set_array_member (obj, "pause_list", list);
+  json = aura_json_object_to_string (obj, FALSE);
+  gst_structure_set (s, "json", G_TYPE_STRING, json, NULL);
+  g_free (json);
+  json_object_unref (obj);
+  return s;
+}
+
+static void
+handle_eos (GstAuraAnalyzer * self)
+{
+  if (self->analysis == NULL || self->rate == 0)
+    return;
+  aura_analysis_finish (self->analysis);
+  finish_interval (self);
+  collect_pauses (self);
+  emit_structure (self, build_summary (self));
+  push_pending_events (self);
+}
+
+static void
+handle_gap (GstAuraAnalyzer * self, GstEvent * event)
+{
+  GstClockTime timestamp, duration;
+  GstAudioFilter *filter = GST_AUDIO_FILTER (self);
+
+  if (self->rate == 0)
+    return;
+  gst_event_parse_gap (event, &timestamp, &duration);
+  if (!GST_CLOCK_TIME_IS_VALID (timestamp))
+    return;
+  if (!GST_CLOCK_TIME_IS_VALID (duration) || duration > MAX_SILENT_GAP) {
+    /* unknown or very long: measure nothing, restart the clock afterwards */
+    finish_interval (self);
+    self->need_discont = TRUE;
+    return;
+  }
+  check_continuity (self, timestamp, FALSE);
+  analyse_frames (self, NULL, gst_util_uint64_scale_int_round (duration,
+          self->rate, GST_SECOND), GST_AUDIO_INFO_BPF (&filter->info));
+}
+
+static gboolean
+gst_aura_analyzer_sink_event (GstBaseTransform * trans, GstEvent * event)
+{
+  GstAuraAnalyzer *self = GST_AURA_ANALYZER (trans);
+
+  switch (GST_EVENT_TYPE (event)) {
+    case GST_EVENT_EOS:
+      handle_eos (self);
+      break;
+    case GST_EVENT_GAP:
+      push_pending_events (self);
+      handle_gap (self, event);
+      break;
+    case GST_EVENT_FLUSH_STOP:
+      /* a seek: what was queued is stale, and the clock restarts */
+      if (self->analysis && self->rate != 0)
+        finish_interval (self);
+      g_queue_clear_full (&self->pending_events,
+          (GDestroyNotify) gst_event_unref);
+      self->need_discont = TRUE;
+      break;
+    case GST_EVENT_SEGMENT:
+      push_pending_events (self);
+      self->need_discont = TRUE;
+      break;
+    default:
+      if (GST_EVENT_IS_SERIALIZED (event))
+        push_pending_events (self);
+      break;
+  }
+  return GST_BASE_TRANSFORM_CLASS (parent_class)->sink_event (trans, event);
+}

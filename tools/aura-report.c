@@ -1,0 +1,137 @@
+/* aura — readable reports from AURA's JSON. See aura-report.h. */
+#include "aura-report.h"
+
+#include <json-glib/json-glib.h>
+
+/* Pauses listed one by one; the rest are counted (all are in --json). */
+#define MAX_LISTED_PAUSES 20
+
+static gboolean
+get_number (JsonObject * obj, const gchar * key, gdouble * out)
+{
+  JsonNode *node = json_object_get_member (obj, key);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return FALSE;
+  *out = json_node_get_double (node);
+  return TRUE;
+}
+
+static gdouble
+number (JsonObject * obj, const gchar * key)
+{
+  gdouble v = 0.0;
+  get_number (obj, key, &v);
+  return v;
+}
+
+static gchar *
+format_clock (gdouble seconds)
+{
+  gint minutes = (gint) (seconds / 60.0);
+  return g_strdup_printf ("%d:%04.1f", minutes, seconds - 60.0 * minutes);
+}
+
+static gchar *
+format_optional (JsonObject * obj, const gchar * key, const gchar * unit)
+{
+  gdouble v;
+  if (!get_number (obj, key, &v))
+    return g_strdup ("not measurable");
+  return g_strdup_printf ("%.1f %s", v, unit);
+}
+
+static void
+print_loudness (FILE * out, JsonObject * s)
+{
+  gchar *integrated = format_optional (s, "loudness_integrated", "LUFS");
+  gchar *range = format_optional (s, "loudness_range", "LU");
+
+  fprintf (out, "Loudness (EBU R128)\n");
+  fprintf (out, "  integrated          %s\n", integrated);
+  fprintf (out, "  loudness range      %s\n", range);
+  fprintf (out, "  max momentary       %.1f LUFS   max short-term %.1f LUFS\n",
+      number (s, "loudness_momentary_max"),
+      number (s, "loudness_short_term_max"));
+  fprintf (out, "  true peak           %.1f dBTP\n", number (s, "true_peak_dbtp"));
+  fprintf (out, "  RMS / sample peak   %.1f / %.1f dBFS\n",
+      number (s, "rms_dbfs"), number (s, "peak_dbfs"));
+  fprintf (out, "  clipping            %.3f %% of samples\n",
+      100.0 * number (s, "clipping"));
+  if (number (s, "invalid_samples") > 0)
+    fprintf (out, "  invalid samples     %.0f (NaN/Inf, ignored)\n",
+        number (s, "invalid_samples"));
+  g_free (integrated);
+  g_free (range);
+}
+
+static void
+print_voice (FILE * out, JsonObject * s)
+{
+  gchar *snr = format_optional (s, "snr_db", "dB");
+
+  fprintf (out, "Voice\n");
+  fprintf (out, "  speaking time       %.1f s (%.0f %% of the recording)\n",
+      number (s, "speech_time"), 100.0 * number (s, "speech_ratio"));
+  fprintf (out, "  noise floor         %.1f dBFS (speech band)\n",
+      number (s, "noise_floor_dbfs"));
+  fprintf (out, "  signal-to-noise     %s\n", snr);
+  g_free (snr);
+}
+
+static void
+print_pauses (FILE * out, JsonObject * s)
+{
+  JsonArray *list = json_object_get_array_member (s, "pause_list");
+  guint n = list ? json_array_get_length (list) : 0, i;
+
+  fprintf (out, "Pauses\n");
+  if (n == 0) {
+    fprintf (out, "  none\n");
+    return;
+  }
+  fprintf (out, "  %u pauses, %.1f s in all, mean %.2f s, longest %.2f s\n", n,
+      number (s, "pause_time"), number (s, "pause_mean"),
+      number (s, "longest_pause"));
+  for (i = 0; i < n && i < MAX_LISTED_PAUSES; i++) {
+    JsonObject *p = json_array_get_object_element (list, i);
+    gchar *start = format_clock (number (p, "start"));
+    fprintf (out, "  %3u  at %-9s %.2f s\n", i + 1, start,
+        number (p, "duration"));
+    g_free (start);
+  }
+  if (n > MAX_LISTED_PAUSES)
+    fprintf (out, "  ... and %u more (aura analyze --json lists them all)\n",
+        n - MAX_LISTED_PAUSES);
+}
+
+gboolean
+aura_report_print_summary (FILE * out, const gchar * input, const gchar * json)
+{
+  JsonParser *parser = json_parser_new ();
+  JsonNode *root;
+  JsonObject *s;
+  gchar *duration;
+
+  if (!json_parser_load_from_data (parser, json, -1, NULL)) {
+    g_object_unref (parser);
+    return FALSE;
+  }
+  root = json_parser_get_root (parser);
+  if (!JSON_NODE_HOLDS_OBJECT (root)
+      || g_strcmp0 (json_object_get_string_member_with_default
+          (json_node_get_object (root), "type", ""), "aura-summary") != 0) {
+    g_object_unref (parser);
+    return FALSE;
+  }
+  s = json_node_get_object (root);
+  duration = format_clock (number (s, "duration") / 1e9);
+  fprintf (out, "AURA analysis of %s\n", input);
+  fprintf (out, "  duration            %s\n", duration);
+  print_loudness (out, s);
+  print_voice (out, s);
+  print_pauses (out, s);
+  g_free (duration);
+  g_object_unref (parser);
+  return TRUE;
+}

@@ -1,0 +1,346 @@
+/* aura — the AURA command-line tool.
+ *
+ *   aura analyze FILE|URI [--json] [--min-pause SECONDS] [--interval SECONDS]
+ *
+ * Runs `uridecodebin ! audioconvert ! audioresample ! auraanalyzer ! fakesink`
+ * over a recording and prints a readable report, or with --json exactly one JSON
+ * object: the aura-summary (DESIGN.md). Exit status: 0 success, 1 runtime failure
+ * (unreadable input, no audio), 2 bad usage. Errors are one line on stderr naming
+ * the input and the cause.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <gst/gst.h>
+#include <json-glib/json-glib.h>
+
+#include "gstauraelements.h"
+#include "aura-report.h"
+
+#define EXIT_RUNTIME 1
+#define EXIT_USAGE 2
+
+typedef struct {
+  GMainLoop *loop;
+  GstElement *pipeline;
+  const gchar *input;
+  gchar *error;
+  gchar *summary_json;
+  gboolean have_audio;
+  gboolean progress;
+  gint exit_code;
+} AnalyzeRun;
+
+static gchar *
+input_to_uri (const gchar * input, GError ** error)
+{
+  if (gst_uri_is_valid (input))
+    return g_strdup (input);
+  return gst_filename_to_uri (input, error);
+}
+
+static void
+on_pad_added (GstElement * decodebin, GstPad * pad, gpointer user_data)
+{
+  AnalyzeRun *run = user_data;
+  GstElement *convert = gst_bin_get_by_name (GST_BIN (run->pipeline), "conv");
+  GstPad *sinkpad = gst_element_get_static_pad (convert, "sink");
+  GstCaps *caps = gst_pad_get_current_caps (pad);
+
+  if (caps == NULL)
+    caps = gst_pad_query_caps (pad, NULL);
+  /* the first audio stream is analysed; video and other audio tracks are not */
+  if (!gst_pad_is_linked (sinkpad) && caps
+      && g_str_has_prefix (gst_structure_get_name (gst_caps_get_structure (caps,
+                  0)), "audio/")) {
+    if (gst_pad_link (pad, sinkpad) == GST_PAD_LINK_OK)
+      run->have_audio = TRUE;
+  }
+  if (caps)
+    gst_caps_unref (caps);
+  gst_object_unref (sinkpad);
+  gst_object_unref (convert);
+}
+
+static void
+on_no_more_pads (GstElement * decodebin, gpointer user_data)
+{
+  AnalyzeRun *run = user_data;
+
+  if (!run->have_audio) {
+    /* posted from a streaming thread: let the main loop stop the pipeline */
+    GST_ELEMENT_ERROR (decodebin, STREAM, WRONG_TYPE,
+        ("no audio stream in the input"), (NULL));
+  }
+}
+
+static void
+fail (AnalyzeRun * run, const gchar * message)
+{
+  if (run->error == NULL)
+    run->error = g_strdup (message);
+  run->exit_code = EXIT_RUNTIME;
+  g_main_loop_quit (run->loop);
+}
+
+static gboolean
+on_bus_message (GstBus * bus, GstMessage * msg, gpointer user_data)
+{
+  AnalyzeRun *run = user_data;
+
+  switch (GST_MESSAGE_TYPE (msg)) {
+    case GST_MESSAGE_ERROR:{
+      GError *err = NULL;
+      gst_message_parse_error (msg, &err, NULL);
+      fail (run, err->message);
+      g_error_free (err);
+      break;
+    }
+    case GST_MESSAGE_ELEMENT:{
+      const GstStructure *s = gst_message_get_structure (msg);
+      if (gst_structure_has_name (s, "aura-summary")) {
+        g_free (run->summary_json);
+        run->summary_json = g_strdup (gst_structure_get_string (s, "json"));
+      }
+      break;
+    }
+    case GST_MESSAGE_EOS:
+      g_main_loop_quit (run->loop);
+      break;
+    default:
+      break;
+  }
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+show_progress (gpointer user_data)
+{
+  AnalyzeRun *run = user_data;
+  gint64 pos = 0, dur = 0;
+  const gint width = 40;
+  gint filled;
+  gchar bar[64];
+
+  if (!gst_element_query_position (run->pipeline, GST_FORMAT_TIME, &pos)
+      || !gst_element_query_duration (run->pipeline, GST_FORMAT_TIME, &dur)
+      || dur <= 0)
+    return G_SOURCE_CONTINUE;
+  filled = (gint) CLAMP (width * (gdouble) pos / dur, 0, width);
+  memset (bar, '#', filled);
+  memset (bar + filled, '-', width - filled);
+  bar[width] = '\0';
+  fprintf (stderr, "\r[%s] %3d%%  %" GST_TIME_FORMAT, bar,
+      (gint) (100.0 * pos / dur), GST_TIME_ARGS (pos));
+  fflush (stderr);
+  return G_SOURCE_CONTINUE;
+}
+
+static GstElement *
+make_element (const gchar * factory, const gchar * name, GError ** error)
+{
+  GstElement *e = gst_element_factory_make (factory, name);
+
+  if (e == NULL)
+    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_MISSING_PLUGIN,
+        "GStreamer element '%s' is missing (install gstreamer1.0-plugins-base)",
+        factory);
+  return e;
+}
+
+/* uridecodebin ! audioconvert ! audioresample ! auraanalyzer ! fakesink, with
+ * uridecodebin linked by hand: the first audio stream only, and a clear error when
+ * there is none. */
+static GstElement *
+build_pipeline (AnalyzeRun * run, const gchar * uri, gdouble min_pause,
+    gdouble interval, GError ** error)
+{
+  const gchar *factories[] = { "uridecodebin", "audioconvert",
+    "audioresample", "auraanalyzer", "fakesink"
+  };
+  const gchar *names[] = { "dec", "conv", "resample", "analyzer", "sink" };
+  GstElement *pipeline = gst_pipeline_new ("aura-analyze");
+  GstElement *e[G_N_ELEMENTS (factories)];
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (factories); i++) {
+    e[i] = make_element (factories[i], names[i], error);
+    if (e[i] == NULL) {
+      gst_object_unref (pipeline);
+      return NULL;
+    }
+    gst_bin_add (GST_BIN (pipeline), e[i]);
+  }
+  if (!gst_element_link_many (e[1], e[2], e[3], e[4], NULL)) {
+    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
+        "cannot link audioconvert ! audioresample ! auraanalyzer ! fakesink");
+    gst_object_unref (pipeline);
+    return NULL;
+  }
+  g_object_set (e[0], "uri", uri, NULL);
+  g_object_set (e[4], "sync", FALSE, NULL);
+  g_signal_connect (e[0], "pad-added", G_CALLBACK (on_pad_added), run);
+  g_signal_connect (e[0], "no-more-pads", G_CALLBACK (on_no_more_pads), run);
+  if (min_pause > 0)
+    g_object_set (e[3], "min-pause", (guint64) (min_pause * GST_SECOND), NULL);
+  if (interval > 0)
+    g_object_set (e[3], "interval", (guint64) (interval * GST_SECOND), NULL);
+  return pipeline;
+}
+
+static gint
+run_analyze (const gchar * input, gboolean json, gdouble min_pause,
+    gdouble interval)
+{
+  AnalyzeRun run = { 0 };
+  GError *error = NULL;
+  gchar *uri = input_to_uri (input, &error);
+  GstBus *bus;
+  guint progress_id = 0;
+
+  run.input = input;
+  if (uri == NULL) {
+    g_printerr ("aura: %s: %s\n", input, error->message);
+    g_error_free (error);
+    return EXIT_RUNTIME;
+  }
+  run.loop = g_main_loop_new (NULL, FALSE);
+  run.pipeline = build_pipeline (&run, uri, min_pause, interval, &error);
+  g_free (uri);
+  if (run.pipeline == NULL) {
+    g_printerr ("aura: %s: cannot build the pipeline: %s\n", input,
+        error->message);
+    g_error_free (error);
+    return EXIT_RUNTIME;
+  }
+  bus = gst_element_get_bus (run.pipeline);
+  gst_bus_add_watch (bus, on_bus_message, &run);
+  run.progress = isatty (STDERR_FILENO);
+  if (run.progress)
+    progress_id = g_timeout_add (200, show_progress, &run);
+
+  if (gst_element_set_state (run.pipeline,
+          GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE && run.error == NULL)
+    fail (&run, "cannot start the pipeline");
+  else
+    g_main_loop_run (run.loop);
+
+  if (progress_id)
+    g_source_remove (progress_id);
+  if (run.progress)
+    fprintf (stderr, "\r%*s\r", 70, "");
+  gst_element_set_state (run.pipeline, GST_STATE_NULL);
+  gst_bus_remove_watch (bus);
+  gst_object_unref (bus);
+  gst_object_unref (run.pipeline);
+  g_main_loop_unref (run.loop);
+
+  if (run.error == NULL && run.summary_json == NULL) {
+    run.error = g_strdup ("no audio was analysed");
+    run.exit_code = EXIT_RUNTIME;
+  }
+  if (run.error) {
+    g_printerr ("aura: %s: %s\n", input, run.error);
+  } else if (json) {
+    g_print ("%s\n", run.summary_json);
+  } else if (!aura_report_print_summary (stdout, input, run.summary_json)) {
+    g_printerr ("aura: %s: the analyzer produced an unreadable summary\n",
+        input);
+    run.exit_code = EXIT_RUNTIME;
+  }
+  g_free (run.error);
+  g_free (run.summary_json);
+  return run.exit_code;
+}
+
+static gint
+cmd_analyze (gint argc, gchar ** argv)
+{
+  gboolean json = FALSE;
+  gdouble min_pause = 0, interval = 0;
+  gchar **inputs = NULL;
+  GOptionEntry entries[] = {
+    {"json", 0, 0, G_OPTION_ARG_NONE, &json,
+        "Print the aura-summary as one JSON object", NULL},
+    {"min-pause", 0, 0, G_OPTION_ARG_DOUBLE, &min_pause,
+        "Shortest silence counted as a pause (default 0.25)", "SECONDS"},
+    {"interval", 0, 0, G_OPTION_ARG_DOUBLE, &interval,
+        "Seconds between two aura-metrics (default 1)", "SECONDS"},
+    {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &inputs, NULL,
+        "FILE|URI"},
+    {NULL}
+  };
+  GOptionContext *ctx = g_option_context_new ("FILE|URI - analyse a recording");
+  GError *error = NULL;
+  gint ret;
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_option_context_add_group (ctx, gst_init_get_option_group ());
+  if (!g_option_context_parse (ctx, &argc, &argv, &error)) {
+    g_printerr ("aura analyze: %s\n", error->message);
+    g_error_free (error);
+    g_option_context_free (ctx);
+    return EXIT_USAGE;
+  }
+  g_option_context_free (ctx);
+  if (inputs == NULL || inputs[0] == NULL || inputs[1] != NULL) {
+    g_printerr ("aura analyze: expected exactly one FILE or URI "
+        "(see aura analyze --help)\n");
+    g_strfreev (inputs);
+    return EXIT_USAGE;
+  }
+  if ((min_pause != 0 && (min_pause < 0.05 || min_pause > 10))
+      || (interval != 0 && (interval < 0.01 || interval > 3600))) {
+    g_printerr ("aura analyze: --min-pause must be 0.05..10 s and --interval "
+        "0.01..3600 s\n");
+    g_strfreev (inputs);
+    return EXIT_USAGE;
+  }
+  ret = run_analyze (inputs[0], json, min_pause, interval);
+  g_strfreev (inputs);
+  return ret;
+}
+
+static void
+usage (FILE * out)
+{
+  fprintf (out, "Usage: aura COMMAND [OPTIONS]\n\n"
+      "Commands:\n"
+      "  analyze FILE|URI [--json]   analyse a recording and print a report\n\n"
+      "aura COMMAND --help shows the options of a command.\n");
+}
+
+int
+main (int argc, char **argv)
+{
+  gint ret;
+
+  if (argc < 2) {
+    usage (stderr);
+    return EXIT_USAGE;
+  }
+  if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0) {
+    usage (stdout);
+    return 0;
+  }
+  if (strcmp (argv[1], "--version") == 0) {
+    printf ("aura %s\n", VERSION);
+    return 0;
+  }
+  gst_init (NULL, NULL);
+  aura_elements_register_static ();
+  if (strcmp (argv[1], "analyze") == 0) {
+    ret = cmd_analyze (argc - 1, argv + 1);
+  } else {
+    fprintf (stderr, "aura: unknown command '%s'\n", argv[1]);
+    usage (stderr);
+    ret = EXIT_USAGE;
+  }
+  gst_deinit ();
+  return ret;
+}
