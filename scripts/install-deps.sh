@@ -10,7 +10,8 @@ PACKAGES="
   libsoup-3.0-dev libjson-glib-dev liborc-0.4-dev libsqlite3-dev libebur128-dev
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-libav
-  espeak-ng sox ffmpeg sqlite3 python3 python3-jsonschema clang-format
+  espeak-ng sox ffmpeg sqlite3 python3 python3-jsonschema python3-numpy
+  indent time
 "
 
 missing=""

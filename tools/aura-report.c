@@ -53,11 +53,12 @@ print_loudness (FILE * out, JsonObject * s)
   fprintf (out, "  max momentary       %.1f LUFS   max short-term %.1f LUFS\n",
       number (s, "loudness_momentary_max"),
       number (s, "loudness_short_term_max"));
-  fprintf (out, "  true peak           %.1f dBTP\n", number (s, "true_peak_dbtp"));
-  fprintf (out, "  RMS / sample peak   %.1f / %.1f dBFS\n",
-      number (s, "rms_dbfs"), number (s, "peak_dbfs"));
-  fprintf (out, "  clipping            %.3f %% of samples\n",
-      100.0 * number (s, "clipping"));
+  fprintf (out, "  true peak           %.1f dBTP\n", number (s,
+          "true_peak_dbtp"));
+  fprintf (out, "  RMS / sample peak   %.1f / %.1f dBFS\n", number (s,
+          "rms_dbfs"), number (s, "peak_dbfs"));
+  fprintf (out, "  clipping            %.3f %% of samples\n", 100.0 * number (s,
+          "clipping"));
   if (number (s, "invalid_samples") > 0)
     fprintf (out, "  invalid samples     %.0f (NaN/Inf, ignored)\n",
         number (s, "invalid_samples"));

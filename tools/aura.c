@@ -25,7 +25,8 @@
 #define EXIT_RUNTIME 1
 #define EXIT_USAGE 2
 
-typedef struct {
+typedef struct
+{
   GMainLoop *loop;
   GstElement *pipeline;
   const gchar *input;

@@ -156,8 +156,7 @@ aura_schema_validate (const GstStructure * s, GError ** error)
       if (fields[i].flags & AURA_FIELD_NULLABLE)
         continue;
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-          "%s: missing field '%s'", gst_structure_get_name (s),
-          fields[i].name);
+          "%s: missing field '%s'", gst_structure_get_name (s), fields[i].name);
       return FALSE;
     }
     if (G_VALUE_TYPE (v) != fields[i].type) {

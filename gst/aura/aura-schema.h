@@ -8,15 +8,13 @@
 #include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
-
 #define AURA_METRICS_NAME "aura-metrics"
 #define AURA_SUMMARY_NAME "aura-summary"
-
 /* dBFS, dBTP and LUFS values are floored here: digital silence and anything
  * quieter read as this value, never -inf. */
 #define AURA_DB_FLOOR (-120.0)
-
-typedef enum {
+    typedef enum
+{
   AURA_FIELD_REQUIRED = 0,
   /* absent from the structure, null in JSON, when it cannot be measured */
   AURA_FIELD_NULLABLE = 1 << 0,
@@ -24,7 +22,8 @@ typedef enum {
   AURA_FIELD_CLOCK_TIME = 1 << 1,
 } AuraFieldFlags;
 
-typedef struct {
+typedef struct
+{
   const gchar *name;
   GType type;
   AuraFieldFlags flags;
@@ -43,5 +42,4 @@ gchar *aura_json_object_to_string (JsonObject * obj, gboolean pretty);
 gboolean aura_schema_validate (const GstStructure * s, GError ** error);
 
 G_END_DECLS
-
 #endif /* __AURA_SCHEMA_H__ */

@@ -38,6 +38,7 @@
 
 #include "gstauraanalyzer.h"
 #include "aura-schema.h"
+#include "dsp/aura-analysis.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_aura_analyzer_debug);
 #define GST_CAT_DEFAULT gst_aura_analyzer_debug
@@ -57,6 +58,35 @@ GST_DEBUG_CATEGORY_STATIC (gst_aura_analyzer_debug);
 #define TIMESTAMP_TOLERANCE (40 * GST_MSECOND)
 /* A GAP longer than this is not analysed as silence: the clock restarts after it. */
 #define MAX_SILENT_GAP      (60 * GST_SECOND)
+
+struct _GstAuraAnalyzer
+{
+  GstAudioFilter parent;
+
+  /* properties, protected by the object lock */
+  GstClockTime interval;
+  gboolean post_messages;
+  GstClockTime min_pause;
+  gboolean true_peak;
+
+  /* streaming state: touched only by the streaming thread (and start/stop) */
+  AuraAnalysis *analysis;
+  gint rate;                    /* of the configured caps, 0 before */
+  GstClockTime min_pause_applied;
+  GstClockTime interval_applied;
+  gboolean need_discont;        /* the next data restarts the clock */
+  gboolean need_series;         /* the next data starts a new interval series */
+  GstClockTime series_start;    /* timestamp of frame 0 of the interval series */
+  guint64 series_frames;        /* frames since series_start */
+  guint64 interval_start_frame; /* first frame of the open interval */
+  guint64 interval_index;
+  GstClockTime session_start;
+  GstClockTime session_duration;
+  guint intervals, discontinuities;
+  gboolean warned_invalid;
+  GArray *pauses;               /* AuraPause, seconds of stream time */
+  GQueue pending_events;        /* metrics events waiting for their audio to pass */
+};
 
 enum
 {
@@ -197,8 +227,7 @@ gst_aura_analyzer_finalize (GObject * object)
 {
   GstAuraAnalyzer *self = GST_AURA_ANALYZER (object);
 
-  g_queue_clear_full (&self->pending_events,
-      (GDestroyNotify) gst_event_unref);
+  g_queue_clear_full (&self->pending_events, (GDestroyNotify) gst_event_unref);
   g_array_unref (self->pauses);
   aura_analysis_free (self->analysis);
   G_OBJECT_CLASS (parent_class)->finalize (object);
@@ -284,8 +313,7 @@ reset_session (GstAuraAnalyzer * self)
   self->discontinuities = 0;
   self->warned_invalid = FALSE;
   g_array_set_size (self->pauses, 0);
-  g_queue_clear_full (&self->pending_events,
-      (GDestroyNotify) gst_event_unref);
+  g_queue_clear_full (&self->pending_events, (GDestroyNotify) gst_event_unref);
 }
 
 static gboolean
@@ -314,8 +342,7 @@ gst_aura_analyzer_stop (GstBaseTransform * trans)
 
   aura_analysis_free (self->analysis);
   self->analysis = NULL;
-  g_queue_clear_full (&self->pending_events,
-      (GDestroyNotify) gst_event_unref);
+  g_queue_clear_full (&self->pending_events, (GDestroyNotify) gst_event_unref);
   return TRUE;
 }
 
@@ -435,9 +462,11 @@ finish_interval (GstAuraAnalyzer * self)
     return;
   collect_pauses (self);
   aura_analysis_take_interval (self->analysis, &r);
-  timestamp = self->series_start + frames_to_time (self, self->interval_start_frame);
-  duration = frames_to_time (self, self->series_frames) -
-      frames_to_time (self, self->interval_start_frame);
+  timestamp =
+      self->series_start + frames_to_time (self, self->interval_start_frame);
+  duration =
+      frames_to_time (self, self->series_frames) - frames_to_time (self,
+      self->interval_start_frame);
   emit_structure (self, build_metrics (self, &r, timestamp, duration));
 
   self->intervals++;

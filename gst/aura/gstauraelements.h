@@ -5,13 +5,10 @@
 
 #include <gst/gst.h>
 
-G_BEGIN_DECLS
-
-gboolean aura_elements_register (GstPlugin * plugin);
+G_BEGIN_DECLS gboolean aura_elements_register (GstPlugin * plugin);
 
 /* Registers the elements in a program that links them (no plugin file needed). */
 gboolean aura_elements_register_static (void);
 
 G_END_DECLS
-
 #endif /* __GST_AURA_ELEMENTS_H__ */

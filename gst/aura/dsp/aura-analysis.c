@@ -11,7 +11,8 @@
  * memory is fixed whatever the size of the caller's buffers. */
 #define BLOCK_FRAMES 4096
 
-struct AuraAnalysis {
+struct AuraAnalysis
+{
   AuraSampleFormat format;
   unsigned rate, channels;
   AuraLoudness *loudness;
@@ -69,7 +70,8 @@ aura_analysis_configure (AuraAnalysis * a, AuraSampleFormat format,
     return -1;
   resampler = aura_resampler_new (rate, channels, AURA_ANALYSIS_RATE);
   scratch = malloc ((size_t) BLOCK_FRAMES * channels * sizeof (float));
-  mono_cap = resampler ? aura_resampler_max_output (resampler, BLOCK_FRAMES) : 0;
+  mono_cap =
+      resampler ? aura_resampler_max_output (resampler, BLOCK_FRAMES) : 0;
   mono = malloc (mono_cap * sizeof (float));
   if (resampler == NULL || scratch == NULL || mono == NULL
       || aura_loudness_configure (a->loudness, rate, channels, weights,
@@ -228,7 +230,8 @@ aura_analysis_get_session (AuraAnalysis * a, AuraSessionResult * out)
   out->has_integrated = aura_loudness_integrated (a->loudness,
       &out->integrated_lufs);
   out->has_range = aura_loudness_range (a->loudness, &out->range_lu);
-  out->true_peak = fmax (a->ses_true_peak, aura_loudness_true_peak (a->loudness));
+  out->true_peak =
+      fmax (a->ses_true_peak, aura_loudness_true_peak (a->loudness));
   out->momentary_max_lufs = a->ses_m_max;
   out->short_term_max_lufs = a->ses_s_max;
   aura_vad_get_session (a->vad, &out->vad);

@@ -17,14 +17,11 @@
 #include "aura-loudness.h"
 #include "aura-vad.h"
 
-#ifdef __cplusplus
-extern "C" {
-#endif
-
 /* The rate speech features are computed at, whatever the input rate. */
 #define AURA_ANALYSIS_RATE 16000
 
-typedef enum {
+typedef enum
+{
   AURA_SAMPLE_S16,
   AURA_SAMPLE_S32,
   AURA_SAMPLE_F32,
@@ -33,7 +30,8 @@ typedef enum {
 
 typedef struct AuraAnalysis AuraAnalysis;
 
-typedef struct {
+typedef struct
+{
   uint64_t frames;              /* input frames, including declared silence */
   AuraLevels levels;
   double momentary_lufs;        /* at the end of the interval; -INFINITY if silent */
@@ -45,7 +43,8 @@ typedef struct {
   AuraVadInterval vad;
 } AuraIntervalResult;
 
-typedef struct {
+typedef struct
+{
   uint64_t frames;
   AuraLevels levels;
   int has_integrated, has_range;
@@ -81,7 +80,4 @@ size_t aura_analysis_take_pauses (AuraAnalysis * a, AuraPause * out,
 /* Totals of the session, intervals taken or not. */
 void aura_analysis_get_session (AuraAnalysis * a, AuraSessionResult * out);
 
-#ifdef __cplusplus
-}
-#endif
 #endif /* AURA_ANALYSIS_H */

@@ -46,8 +46,8 @@ aura_levels_convert_##name (const type * in, size_t n, float *out,         \
   acc->clipped += clipped;                                                 \
 }
 
-DEFINE_CONVERT_INT (s16, int16_t, 32768.0)
-DEFINE_CONVERT_INT (s32, int32_t, 2147483648.0)
+DEFINE_CONVERT_INT (s16, int16_t, 32768.0);
+DEFINE_CONVERT_INT (s32, int32_t, 2147483648.0);
 
 #define DEFINE_CONVERT_FLOAT(name, type)                                   \
 void                                                                       \
@@ -81,8 +81,8 @@ aura_levels_convert_##name (const type * in, size_t n, float *out,         \
   acc->invalid += invalid;                                                 \
 }
 
-DEFINE_CONVERT_FLOAT (f32, float)
-DEFINE_CONVERT_FLOAT (f64, double)
+DEFINE_CONVERT_FLOAT (f32, float);
+DEFINE_CONVERT_FLOAT (f64, double);
 
 double
 aura_amplitude_to_db (double x)

@@ -10,15 +10,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#ifdef __cplusplus
-extern "C" {
-#endif
-
 /* A sample at or above this magnitude counts as clipped: the largest positive
  * 16-bit code, so full-scale samples of every format count alike. */
 #define AURA_CLIP_LEVEL (32767.0 / 32768.0)
 
-typedef struct {
+typedef struct
+{
   double sum_squares;           /* over valid samples, all channels */
   double peak;                  /* max |x|, linear */
   uint64_t samples;             /* valid samples counted */
@@ -52,7 +49,4 @@ double aura_levels_clip_ratio (const AuraLevels * acc);
 /* 20 log10 (x) floored at AURA_LEVELS_FLOOR_DB. */
 double aura_amplitude_to_db (double x);
 
-#ifdef __cplusplus
-}
-#endif
 #endif /* AURA_LEVELS_H */

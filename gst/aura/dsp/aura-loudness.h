@@ -11,24 +11,22 @@
 
 #include <stddef.h>
 
-#ifdef __cplusplus
-extern "C" {
-#endif
-
 #define AURA_LOUDNESS_MAX_CHANNELS 8
 
 /* Weight of a channel in the BS.1770 sum (Table 3 of the recommendation). */
-typedef enum {
-  AURA_CHANNEL_WEIGHT_FRONT = 0,    /* L, R, C and mono: G = 1.0 */
-  AURA_CHANNEL_WEIGHT_SURROUND,     /* Ls, Rs: G = 1.41 */
-  AURA_CHANNEL_WEIGHT_NONE,         /* LFE: not measured */
+typedef enum
+{
+  AURA_CHANNEL_WEIGHT_FRONT = 0,        /* L, R, C and mono: G = 1.0 */
+  AURA_CHANNEL_WEIGHT_SURROUND, /* Ls, Rs: G = 1.41 */
+  AURA_CHANNEL_WEIGHT_NONE,     /* LFE: not measured */
 } AuraChannelWeight;
 
 typedef struct AuraLoudness AuraLoudness;
 
 /* Peaks and maxima since the last aura_loudness_take_interval(). Linear values for
  * peaks, LUFS for loudness; -INFINITY where nothing was measured. */
-typedef struct {
+typedef struct
+{
   double true_peak;             /* max |x| of the 4x oversampled signal, linear */
   double momentary_max;         /* LUFS */
   double short_term_max;        /* LUFS */
@@ -72,7 +70,4 @@ double aura_loudness_true_peak (const AuraLoudness * m);
 /* Copies the interval maxima into @out and starts a new interval. */
 void aura_loudness_take_interval (AuraLoudness * m, AuraLoudnessInterval * out);
 
-#ifdef __cplusplus
-}
-#endif
 #endif /* AURA_LOUDNESS_H */

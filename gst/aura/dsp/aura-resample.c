@@ -5,12 +5,14 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-typedef struct {
+typedef struct
+{
   float b0, b1, b2, a1, a2;
   float z1, z2;
 } Stage;
 
-struct AuraResampler {
+struct AuraResampler
+{
   unsigned in_rate, out_rate, channels;
   int filter;                   /* low-pass before decimation */
   Stage lp[2];
@@ -119,7 +121,7 @@ aura_resampler_process (AuraResampler * r, const float *interleaved,
     }
     prev = x;
   }
-  r->pos = pos - (uint64_t) in_frames * out_rate;
+  r->pos = pos - (uint64_t) in_frames *out_rate;
   r->prev = prev;
   return written;
 }

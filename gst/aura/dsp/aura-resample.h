@@ -12,10 +12,6 @@
 
 #include <stddef.h>
 
-#ifdef __cplusplus
-extern "C" {
-#endif
-
 typedef struct AuraResampler AuraResampler;
 
 /* Returns NULL on invalid arguments (a zero rate or channel count). */
@@ -34,7 +30,4 @@ size_t aura_resampler_process (AuraResampler * r, const float *interleaved,
 /* Forgets the filter state and the fractional position (a discontinuity). */
 void aura_resampler_reset (AuraResampler * r);
 
-#ifdef __cplusplus
-}
-#endif
 #endif /* AURA_RESAMPLE_H */

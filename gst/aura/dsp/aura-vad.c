@@ -15,17 +15,20 @@
 #define MIN_ISLAND_FRAMES 4     /* a burst shorter than 40 ms is not speech */
 #define POWER_EPSILON     1e-12
 
-typedef struct {
+typedef struct
+{
   double b0, b1, b2, a1, a2, z1, z2;
 } Biquad;
 
-typedef enum {
+typedef enum
+{
   SEG_SILENCE,                  /* before any speech, or after a long gap */
   SEG_SPEECH,
   SEG_GAP,                      /* inactive frames after speech */
 } SegmentState;
 
-struct AuraVad {
+struct AuraVad
+{
   unsigned rate, hop;
   unsigned min_pause_frames;
   Biquad hp, lp;
@@ -92,7 +95,7 @@ biquad (Biquad * b, double x)
 static double
 frame_time (const AuraVad * v, uint64_t frame)
 {
-  return v->anchor + (double) frame * v->hop / v->rate;
+  return v->anchor + (double) frame *v->hop / v->rate;
 }
 
 AuraVad *
@@ -239,7 +242,8 @@ segment_step (AuraVad * v, int act)
     }
     if (v->run_len >= MIN_ISLAND_FRAMES) {
       if (v->gap_long) {
-        add_pause (v, frame_time (v, v->gap_start), frame_time (v, v->run_start));
+        add_pause (v, frame_time (v, v->gap_start), frame_time (v,
+                v->run_start));
         open_segment (v, v->run_start, v->run_len);
       } else {
         /* a short gap inside speech: its frames stay speech */

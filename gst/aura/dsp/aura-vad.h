@@ -16,18 +16,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#ifdef __cplusplus
-extern "C" {
-#endif
-
 typedef struct AuraVad AuraVad;
 
-typedef struct {
+typedef struct
+{
   double start, end;            /* seconds */
 } AuraPause;
 
 /* What happened since the last aura_vad_take_interval(). */
-typedef struct {
+typedef struct
+{
   unsigned frames;              /* 10 ms frames analysed */
   unsigned speech_frames;       /* frames inside speech segments */
   unsigned active_frames;       /* frames above the speech threshold */
@@ -39,7 +37,8 @@ typedef struct {
   double noise_floor_db;        /* noise estimate at the end, dB re full scale */
 } AuraVadInterval;
 
-typedef struct {
+typedef struct
+{
   uint64_t frames, speech_frames, active_frames;
   double active_power;          /* mean power of active frames (linear) */
   double noise_power;           /* mean noise estimate over all frames (linear) */
@@ -73,7 +72,4 @@ void aura_vad_get_session (const AuraVad * v, AuraVadSession * out);
 /* Current clock (s) and whether a speech segment is open. */
 double aura_vad_time (const AuraVad * v);
 
-#ifdef __cplusplus
-}
-#endif
 #endif /* AURA_VAD_H */
