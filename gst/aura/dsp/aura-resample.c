@@ -5,17 +5,25 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+/* 8th-order Butterworth: 48 dB down an octave above the cutoff, so what folds into
+ * the speech band (below 4 kHz) from above 12 kHz is attenuated by more than 50 dB */
+#define LOWPASS_STAGES 4
+static const double butterworth8_q[LOWPASS_STAGES] = {
+  0.50979558, 0.60134489, 0.89997622, 2.56291545
+};
+
+/* double precision: at 192 kHz the poles sit close to z = 1 */
 typedef struct
 {
-  float b0, b1, b2, a1, a2;
-  float z1, z2;
+  double b0, b1, b2, a1, a2;
+  double z1, z2;
 } Stage;
 
 struct AuraResampler
 {
   unsigned in_rate, out_rate, channels;
   int filter;                   /* low-pass before decimation */
-  Stage lp[2];
+  Stage lp[LOWPASS_STAGES];
   uint64_t pos;                 /* next output position from `prev`, in 1/out_rate */
   float prev;
 };
@@ -27,12 +35,12 @@ design_lowpass (Stage * s, double rate, double cutoff, double q)
   double w = 2.0 * M_PI * cutoff / rate;
   double alpha = sin (w) / (2.0 * q), cw = cos (w), a0 = 1.0 + alpha;
 
-  s->b0 = (float) ((1.0 - cw) / 2.0 / a0);
-  s->b1 = (float) ((1.0 - cw) / a0);
+  s->b0 = (1.0 - cw) / 2.0 / a0;
+  s->b1 = (1.0 - cw) / a0;
   s->b2 = s->b0;
-  s->a1 = (float) (-2.0 * cw / a0);
-  s->a2 = (float) ((1.0 - alpha) / a0);
-  s->z1 = s->z2 = 0.0f;
+  s->a1 = -2.0 * cw / a0;
+  s->a2 = (1.0 - alpha) / a0;
+  s->z1 = s->z2 = 0.0;
 }
 
 AuraResampler *
@@ -50,9 +58,9 @@ aura_resampler_new (unsigned in_rate, unsigned channels, unsigned out_rate)
   r->channels = channels;
   r->filter = in_rate > out_rate;
   if (r->filter) {
-    /* 4th-order Butterworth as two biquads: Q = 0.5412 and 1.3066 */
-    design_lowpass (&r->lp[0], in_rate, 0.45 * out_rate, 0.54119610);
-    design_lowpass (&r->lp[1], in_rate, 0.45 * out_rate, 1.30656296);
+    unsigned i;
+    for (i = 0; i < LOWPASS_STAGES; i++)
+      design_lowpass (&r->lp[i], in_rate, 0.45 * out_rate, butterworth8_q[i]);
   }
   return r;
 }
@@ -66,7 +74,10 @@ aura_resampler_free (AuraResampler * r)
 void
 aura_resampler_reset (AuraResampler * r)
 {
-  r->lp[0].z1 = r->lp[0].z2 = r->lp[1].z1 = r->lp[1].z2 = 0.0f;
+  unsigned i;
+
+  for (i = 0; i < LOWPASS_STAGES; i++)
+    r->lp[i].z1 = r->lp[i].z2 = 0.0;
   r->pos = 0;
   r->prev = 0.0f;
 }
@@ -77,10 +88,10 @@ aura_resampler_max_output (const AuraResampler * r, size_t in_frames)
   return (size_t) (((uint64_t) in_frames * r->out_rate) / r->in_rate) + 2;
 }
 
-static inline float
-lowpass (Stage * s, float x)
+static inline double
+lowpass (Stage * s, double x)
 {
-  float y = s->b0 * x + s->z1;
+  double y = s->b0 * x + s->z1;
   s->z1 = s->b1 * x - s->a1 * y + s->z2;
   s->z2 = s->b2 * x - s->a2 * y;
   return y;
@@ -109,17 +120,21 @@ aura_resampler_process (AuraResampler * r, const float *interleaved,
   /* Sample i of this call sits at position (i + 1) * out_rate from `prev`; every
    * output position between two input samples is interpolated from them. */
   for (i = 0; i < in_frames; i++) {
-    float x = mix (interleaved + i * r->channels, r->channels);
+    double x = mix (interleaved + i * r->channels, r->channels);
     uint64_t here = (uint64_t) (i + 1) * out_rate;
 
-    if (r->filter)
-      x = lowpass (&r->lp[1], lowpass (&r->lp[0], x));
+    if (r->filter) {
+      x = lowpass (&r->lp[0], x);
+      x = lowpass (&r->lp[1], x);
+      x = lowpass (&r->lp[2], x);
+      x = lowpass (&r->lp[3], x);
+    }
     while (pos < here) {
       float frac = (float) (pos - (here - out_rate)) / (float) out_rate;
-      out[written++] = prev + frac * (x - prev);
+      out[written++] = (float) (prev + frac * (x - prev));
       pos += r->in_rate;
     }
-    prev = x;
+    prev = (float) x;
   }
   r->pos = pos - (uint64_t) in_frames *out_rate;
   r->prev = prev;

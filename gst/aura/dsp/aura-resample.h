@@ -2,7 +2,7 @@
  *
  * Speech features (voice activity, pauses, later pitch and pace) are computed on one
  * mono signal at a fixed rate whatever the input. The channels are averaged, a
- * 4th-order Butterworth low-pass at 0.45 x the output rate removes what would alias
+ * 8th-order Butterworth low-pass at 0.45 x the output rate removes what would alias
  * when the rate goes down, and linear interpolation on an exact rational clock
  * (no drift over hours) picks the output samples. That is coarse for music but
  * transparent for speech features, which all sit well below the output Nyquist.

@@ -12,7 +12,8 @@
 #define ON_DB             6.0   /* speech starts this far above the noise */
 #define OFF_DB            3.0   /* and continues while this far above it */
 #define ABSOLUTE_MIN_DB   (-65.0)       /* quieter frames are never speech */
-#define MIN_ISLAND_FRAMES 4     /* a burst shorter than 40 ms is not speech */
+#define MIN_ISLAND_FRAMES 5     /* 50 ms: a click (active for its length plus
+                                 * the 20 ms window) is not speech */
 #define POWER_EPSILON     1e-12
 
 typedef struct
@@ -46,6 +47,7 @@ struct AuraVad
   /* clock */
   double anchor;
   uint64_t frame;               /* frames since the anchor */
+  uint64_t tick;                /* frames since creation, for the tracker */
 
   /* segments */
   SegmentState seg;
@@ -270,7 +272,7 @@ segment_step (AuraVad * v, int act)
 static void
 update_noise (AuraVad * v, double power, double db)
 {
-  uint64_t f = v->frame;
+  uint64_t f = v->tick++;
   double min_db, noise_db;
 
   /* monotonic queue: the front is the minimum of the last `window` frames */
@@ -392,9 +394,8 @@ aura_vad_set_time (AuraVad * v, double time)
   v->half_fill = 0;
   v->hp.z1 = v->hp.z2 = v->lp.z1 = v->lp.z2 = 0.0;
   v->active = 0;
-  /* the noise estimate carries over: the room rarely changes with a discont, and
-   * the minimum tracker forgets it within NOISE_WINDOW_S if it did */
-  v->mq_len = 0;
+  /* the noise estimate and its tracker carry over: the room rarely changes with a
+   * discontinuity, and the tracker forgets it within NOISE_WINDOW_S if it did */
 }
 
 void
