@@ -598,18 +598,14 @@ check_continuity (GstAuraAnalyzer * self, GstClockTime timestamp,
 static void
 warn_invalid_once (GstAuraAnalyzer * self, guint64 invalid_before)
 {
-  AuraSessionResult ses;
-
-  if (self->warned_invalid)
+  if (self->warned_invalid
+      || aura_analysis_invalid_samples (self->analysis) == invalid_before)
     return;
-  aura_analysis_get_session (self->analysis, &ses);
-  if (ses.levels.invalid > invalid_before) {
-    self->warned_invalid = TRUE;
-    GST_ELEMENT_WARNING (self, STREAM, FORMAT,
-        ("The audio contains NaN or infinite samples"),
-        ("They are ignored and counted in invalid-samples; the measurements "
-            "use the other samples"));
-  }
+  self->warned_invalid = TRUE;
+  GST_ELEMENT_WARNING (self, STREAM, FORMAT,
+      ("The audio contains NaN or infinite samples"),
+      ("They are ignored and counted in invalid-samples; the measurements "
+          "use the other samples"));
 }
 
 static GstFlowReturn
@@ -619,7 +615,7 @@ gst_aura_analyzer_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
   GstAudioFilter *filter = GST_AUDIO_FILTER (trans);
   gsize bpf = GST_AUDIO_INFO_BPF (&filter->info);
   GstMapInfo map;
-  guint64 frames;
+  guint64 frames, invalid_before;
 
   /* the events of earlier buffers follow their audio */
   push_pending_events (self);
@@ -642,14 +638,9 @@ gst_aura_analyzer_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
 
   check_continuity (self, GST_BUFFER_PTS (buf),
       GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_DISCONT));
-  {
-    AuraSessionResult before;
-    if (!self->warned_invalid)
-      aura_analysis_get_session (self->analysis, &before);
-    analyse_frames (self, map.data, frames, bpf);
-    if (!self->warned_invalid)
-      warn_invalid_once (self, before.levels.invalid);
-  }
+  invalid_before = aura_analysis_invalid_samples (self->analysis);
+  analyse_frames (self, map.data, frames, bpf);
+  warn_invalid_once (self, invalid_before);
   gst_buffer_unmap (buf, &map);
   return GST_FLOW_OK;
 

@@ -220,6 +220,12 @@ aura_analysis_take_pauses (AuraAnalysis * a, AuraPause * out, size_t max)
   return aura_vad_take_pauses (a->vad, out, max);
 }
 
+uint64_t
+aura_analysis_invalid_samples (const AuraAnalysis * a)
+{
+  return a->ses_levels.invalid + a->iv_levels.invalid;
+}
+
 void
 aura_analysis_get_session (AuraAnalysis * a, AuraSessionResult * out)
 {

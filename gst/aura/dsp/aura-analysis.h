@@ -77,6 +77,9 @@ void aura_analysis_finish (AuraAnalysis * a);
 void aura_analysis_take_interval (AuraAnalysis * a, AuraIntervalResult * out);
 size_t aura_analysis_take_pauses (AuraAnalysis * a, AuraPause * out,
     size_t max);
+/* NaN/Inf samples seen in the session so far (cheap: for per-buffer checks). */
+uint64_t aura_analysis_invalid_samples (const AuraAnalysis * a);
+
 /* Totals of the session, intervals taken or not. */
 void aura_analysis_get_session (AuraAnalysis * a, AuraSessionResult * out);
 

@@ -19,6 +19,8 @@
  * filter's history) could reach above the peak found so far. */
 #define TP_BLOCK        16
 
+#define MIN_SIZE(a, b) ((a) < (b) ? (a) : (b))
+
 #define SHORT_TERM_BLOCKS 30    /* 3 s of 100 ms blocks */
 #define MOMENTARY_BLOCKS  4     /* 400 ms */
 
@@ -26,6 +28,7 @@ typedef struct
 {
   double count[HIST_BINS];
   double energy[HIST_BINS];
+  double total_count, total_energy;     /* over every bin */
 } Histogram;
 
 /* ITU-R BS.1770-4 Annex 2: 48-tap interpolation filter, 4 phases of 12 taps. */
@@ -72,6 +75,7 @@ struct AuraLoudness
   float tp_gain_bound;          /* max over phases of sum |h| */
   Biquad shelf, highpass;
   Channel ch[AURA_LOUDNESS_MAX_CHANNELS];
+  float *tp_block_max;          /* per TP_BLOCK of a segment */
   size_t block_len, block_fill;
   double block_acc;             /* weighted sum of squares in the current block */
   double ring[SHORT_TERM_BLOCKS];
@@ -106,6 +110,8 @@ histogram_add (Histogram * h, double energy)
     bin = HIST_BINS - 1;
   h->count[bin] += 1.0;
   h->energy[bin] += energy;
+  h->total_count += 1.0;
+  h->total_energy += energy;
 }
 
 static double
@@ -119,16 +125,12 @@ histogram_bin_floor (long bin)
 static long
 histogram_relative_gate (const Histogram * h, double gate_lu)
 {
-  double count = 0.0, energy = 0.0, gate;
+  double gate;
   long bin;
 
-  for (bin = 0; bin < HIST_BINS; bin++) {
-    count += h->count[bin];
-    energy += h->energy[bin];
-  }
-  if (count <= 0.0)
+  if (h->total_count <= 0.0)
     return -1;
-  gate = energy_to_lufs (energy / count) + gate_lu;
+  gate = energy_to_lufs (h->total_energy / h->total_count) + gate_lu;
   if (gate <= HIST_MIN_LUFS)
     return 0;
   /* the bin holding the gate is kept when its centre is at or above the gate */
@@ -193,6 +195,7 @@ aura_loudness_free (AuraLoudness * m)
     return;
   for (c = 0; c < AURA_LOUDNESS_MAX_CHANNELS; c++)
     free (m->ch[c].planar);
+  free (m->tp_block_max);
   free (m->gating);
   free (m->short_term);
   free (m);
@@ -249,11 +252,17 @@ aura_loudness_configure (AuraLoudness * m, unsigned rate, unsigned channels,
     free (m->ch[c].planar);
     m->ch[c].planar = NULL;
   }
+  free (m->tp_block_max);
+  m->tp_block_max = malloc ((m->block_len / TP_BLOCK + 1) * sizeof (float));
+  if (m->tp_block_max == NULL)
+    return -1;
   for (c = 0; c < channels; c++) {
     AuraChannelWeight w = weights ? weights[c] : AURA_CHANNEL_WEIGHT_FRONT;
     m->ch[c].weight = w == AURA_CHANNEL_WEIGHT_SURROUND ? 1.41 :
         w == AURA_CHANNEL_WEIGHT_NONE ? 0.0 : 1.0;
-    m->ch[c].planar = calloc (TP_HISTORY + m->block_len, sizeof (float));
+    /* history, a 100 ms block, and slack for the last true-peak block */
+    m->ch[c].planar = calloc (TP_HISTORY + m->block_len + TP_BLOCK,
+        sizeof (float));
     if (m->ch[c].planar == NULL)
       return -1;
   }
@@ -302,40 +311,65 @@ block_abs_max (const float *x, size_t n)
   return m;
 }
 
-/* Interpolated peak of samples x[0..n), where x[-TP_HISTORY..-1] is valid history.
- * Only blocks that could exceed @peak are interpolated: |y| <= gain_bound * max|x|
- * over the taps, so skipping the others never changes the result. */
+/* Largest |y| of the oversampled signal over the TP_BLOCK samples from @x. The loop
+ * over i has a fixed count so the compiler vectorises it. */
 static float
-true_peak_scan (const AuraLoudness * m, const float *x, size_t n, float peak)
+interpolate_block_peak (const float *x, unsigned phase_step)
 {
-  float prev_max = block_abs_max (x - TP_HISTORY, TP_HISTORY);
-  size_t start;
+  float acc[TP_BLOCK], peak = 0.0f;
+  unsigned p, k, i;
 
-  for (start = 0; start < n; start += TP_BLOCK) {
-    size_t len = n - start < TP_BLOCK ? n - start : TP_BLOCK;
-    float cur_max = block_abs_max (x + start, len);
-    float bound = (cur_max > prev_max ? cur_max : prev_max) * m->tp_gain_bound;
-    size_t i;
-    unsigned p;
+  for (p = 0; p < TP_PHASES; p += phase_step) {
+    for (i = 0; i < TP_BLOCK; i++)
+      acc[i] = 0.0f;
+    for (k = 0; k < TP_TAPS; k++) {
+      const float h = tp_coeffs[p][k];
+      const float *w = x - k;
+      for (i = 0; i < TP_BLOCK; i++)
+        acc[i] += h * w[i];
+    }
+    for (i = 0; i < TP_BLOCK; i++) {
+      float v = fabsf (acc[i]);
+      peak = v > peak ? v : peak;
+    }
+  }
+  return peak;
+}
 
-    if (cur_max > peak)
-      peak = cur_max;
-    prev_max = cur_max;
+/* Interpolated peak of samples x[0..n), where x[-TP_HISTORY..-1] is valid history
+ * and x[n..n+TP_BLOCK) is readable slack. The sample peak comes first; then only
+ * blocks that could exceed it are interpolated: |y| <= gain_bound * max|x| over the
+ * taps, so skipping the others never changes the result. */
+static float
+true_peak_scan (AuraLoudness * m, const float *x, size_t n, float peak)
+{
+  size_t blocks = (n + TP_BLOCK - 1) / TP_BLOCK, b;
+  float *block_max = m->tp_block_max;
+  float prev_max;
+
+  for (b = 0; b < blocks; b++) {
+    size_t len = MIN_SIZE (TP_BLOCK, n - b * TP_BLOCK);
+    block_max[b] = block_abs_max (x + b * TP_BLOCK, len);
+    peak = block_max[b] > peak ? block_max[b] : peak;
+  }
+  prev_max = block_abs_max (x - TP_HISTORY, TP_HISTORY);
+  for (b = 0; b < blocks; b++) {
+    float cur = block_max[b];
+    float bound = (cur > prev_max ? cur : prev_max) * m->tp_gain_bound;
+    prev_max = cur;
     if (bound <= peak)
       continue;
-    for (i = start; i < start + len; i++) {
-      const float *w = x + i;
-      for (p = 0; p < TP_PHASES; p += m->tp_phase_step) {
-        const float *h = tp_coeffs[p];
-        float y = 0.0f;
-        unsigned k;
-        for (k = 0; k < TP_TAPS; k++)
-          y += h[k] * w[-(int) k];
-        y = fabsf (y);
-        if (y > peak)
-          peak = y;
-      }
+    if (b * TP_BLOCK + TP_BLOCK > n) {
+      /* the last, partial block: the slack past n must not count */
+      size_t len = n - b * TP_BLOCK, i;
+      float tail[TP_HISTORY + TP_BLOCK] = { 0.0f };
+      for (i = 0; i < TP_HISTORY + len; i++)
+        tail[i] = x[b * TP_BLOCK - TP_HISTORY + i];
+      cur = interpolate_block_peak (tail + TP_HISTORY, m->tp_phase_step);
+    } else {
+      cur = interpolate_block_peak (x + b * TP_BLOCK, m->tp_phase_step);
     }
+    peak = cur > peak ? cur : peak;
   }
   return peak;
 }
