@@ -10,7 +10,7 @@
  * the number of output samples. */
 static double
 convert_sine (unsigned rate, unsigned channels, double freq, size_t n,
-    size_t * n_out)
+    size_t *n_out)
 {
   AuraResampler *r = aura_resampler_new (rate, channels, 16000);
   float *in = malloc (n * channels * sizeof (float));

@@ -15,7 +15,7 @@ static const double layout[] = { 0.5, 1.5, 0.8, 1.2, 0.3, 1.0, 0.15, 1.0, 1.0 };
 /* Builds the layout at peak 0.3 plus white noise at @snr_db (speech power over
  * noise power; no noise when @snr_db is 0). Returns the sample count. */
 static float *
-make_layout (double snr_db, size_t * n_out)
+make_layout (double snr_db, size_t *n_out)
 {
   size_t n = 0, pos = 0, i, k, voiced = 0;
   float *x;
@@ -77,12 +77,10 @@ check_layout (double snr_db, double tolerance)
   fail_unless_equals_int (got, 2);
   fail_unless (fabs (pauses[0].start - 2.0) < tolerance, "start %f",
       pauses[0].start);
-  fail_unless (fabs (pauses[0].end - 2.8) < tolerance, "end %f",
-      pauses[0].end);
+  fail_unless (fabs (pauses[0].end - 2.8) < tolerance, "end %f", pauses[0].end);
   fail_unless (fabs (pauses[1].start - 4.0) < tolerance, "start %f",
       pauses[1].start);
-  fail_unless (fabs (pauses[1].end - 4.3) < tolerance, "end %f",
-      pauses[1].end);
+  fail_unless (fabs (pauses[1].end - 4.3) < tolerance, "end %f", pauses[1].end);
   fail_unless (ses.has_speech);
   fail_unless (fabs (ses.speech_start - 0.5) < tolerance, "speech start %f",
       ses.speech_start);
