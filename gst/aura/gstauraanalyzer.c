@@ -475,6 +475,21 @@ finish_interval (GstAuraAnalyzer * self)
   self->interval_index++;
 }
 
+/* Forgets the open interval without posting it: after a flush its event could
+ * no longer go downstream in order, and a message alone would break the rule that
+ * metrics travel both ways. The session totals keep its audio. */
+static void
+drop_interval (GstAuraAnalyzer * self)
+{
+  AuraIntervalResult r;
+
+  collect_pauses (self);
+  aura_analysis_take_interval (self->analysis, &r);
+  self->session_duration += frames_to_time (self, self->series_frames) -
+      frames_to_time (self, self->interval_start_frame);
+  self->interval_start_frame = self->series_frames;
+}
+
 /* Frame (from the series start) at which the open interval ends. */
 static guint64
 interval_end_frame (GstAuraAnalyzer * self)
@@ -868,7 +883,7 @@ gst_aura_analyzer_sink_event (GstBaseTransform * trans, GstEvent * event)
     case GST_EVENT_FLUSH_STOP:
       /* a seek: what was queued is stale, and the clock restarts */
       if (self->analysis && self->rate != 0)
-        finish_interval (self);
+        drop_interval (self);
       g_queue_clear_full (&self->pending_events,
           (GDestroyNotify) gst_event_unref);
       self->need_discont = TRUE;

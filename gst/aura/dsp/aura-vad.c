@@ -197,8 +197,9 @@ open_segment (AuraVad * v, uint64_t start_frame, unsigned uncounted)
     v->ses.has_speech = 1;
     v->ses.speech_start = frame_time (v, start_frame);
   }
-  /* the island's frames before confirmation were counted as non-speech */
-  v->iv.speech_frames += uncounted;
+  /* the island's frames before confirmation were counted as non-speech; those
+   * analysed in an earlier interval stay with it */
+  v->iv.speech_frames += uncounted < v->iv.frames ? uncounted : v->iv.frames;
   v->ses.speech_frames += uncounted;
 }
 
