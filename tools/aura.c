@@ -136,8 +136,10 @@ show_progress (gpointer user_data)
   memset (bar, '#', filled);
   memset (bar + filled, '-', width - filled);
   bar[width] = '\0';
-  fprintf (stderr, "\r[%s] %3d%%  %" GST_TIME_FORMAT, bar,
-      (gint) (100.0 * pos / dur), GST_TIME_ARGS (pos));
+  fprintf (stderr, "\r[%s] %3d%%  %d:%02d / %d:%02d", bar,
+      (gint) (100.0 * pos / dur), (gint) (pos / GST_SECOND / 60),
+      (gint) (pos / GST_SECOND % 60), (gint) (dur / GST_SECOND / 60),
+      (gint) (dur / GST_SECOND % 60));
   fflush (stderr);
   return G_SOURCE_CONTINUE;
 }
@@ -226,10 +228,17 @@ run_analyze (const gchar * input, gboolean json, gdouble min_pause,
     progress_id = g_timeout_add (200, show_progress, &run);
 
   if (gst_element_set_state (run.pipeline,
-          GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE && run.error == NULL)
+          GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
+    /* the element that failed said why on the bus */
+    GstMessage *msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+    if (msg) {
+      on_bus_message (bus, msg, &run);
+      gst_message_unref (msg);
+    }
     fail (&run, "cannot start the pipeline");
-  else
+  } else {
     g_main_loop_run (run.loop);
+  }
 
   if (progress_id)
     g_source_remove (progress_id);
