@@ -311,13 +311,16 @@ block_abs_max (const float *x, size_t n)
   return m;
 }
 
-/* Largest |y| of the oversampled signal over the TP_BLOCK samples from @x. The loop
- * over i has a fixed count so the compiler vectorises it. */
+/* Largest |y| of the oversampled signal at the first @len (<= TP_BLOCK) samples
+ * from @x; x[-TP_HISTORY..TP_BLOCK) must be readable. The filter loops have a
+ * fixed count so the compiler vectorises them; outputs past @len are computed but
+ * never counted (they would see samples that are not part of the signal). */
 static float
-interpolate_block_peak (const float *x, unsigned phase_step)
+interpolate_block_peak (const float *x, size_t len, unsigned phase_step)
 {
   float acc[TP_BLOCK], peak = 0.0f;
-  unsigned p, k, i;
+  unsigned p, k;
+  size_t i;
 
   for (p = 0; p < TP_PHASES; p += phase_step) {
     for (i = 0; i < TP_BLOCK; i++)
@@ -328,7 +331,7 @@ interpolate_block_peak (const float *x, unsigned phase_step)
       for (i = 0; i < TP_BLOCK; i++)
         acc[i] += h * w[i];
     }
-    for (i = 0; i < TP_BLOCK; i++) {
+    for (i = 0; i < len; i++) {
       float v = fabsf (acc[i]);
       peak = v > peak ? v : peak;
     }
@@ -359,16 +362,8 @@ true_peak_scan (AuraLoudness * m, const float *x, size_t n, float peak)
     prev_max = cur;
     if (bound <= peak)
       continue;
-    if (b * TP_BLOCK + TP_BLOCK > n) {
-      /* the last, partial block: the slack past n must not count */
-      size_t len = n - b * TP_BLOCK, i;
-      float tail[TP_HISTORY + TP_BLOCK] = { 0.0f };
-      for (i = 0; i < TP_HISTORY + len; i++)
-        tail[i] = x[b * TP_BLOCK - TP_HISTORY + i];
-      cur = interpolate_block_peak (tail + TP_HISTORY, m->tp_phase_step);
-    } else {
-      cur = interpolate_block_peak (x + b * TP_BLOCK, m->tp_phase_step);
-    }
+    cur = interpolate_block_peak (x + b * TP_BLOCK,
+        MIN_SIZE (TP_BLOCK, n - b * TP_BLOCK), m->tp_phase_step);
     peak = cur > peak ? cur : peak;
   }
   return peak;
