@@ -7,13 +7,15 @@
 
 #define HOP_SECONDS       0.010
 #define NOISE_WINDOW_S    2.0   /* minimum tracker span */
-#define NEAR_MIN_DB       5.0   /* frames this close to the minimum are noise */
+#define NEAR_MIN_DB       3.0   /* frames this close to the minimum are noise */
 #define NOISE_TAU_S       0.25  /* smoothing of the noise estimate */
 #define ON_DB             6.0   /* speech starts this far above the noise */
 #define OFF_DB            3.0   /* and continues while this far above it */
 #define ABSOLUTE_MIN_DB   (-65.0)       /* quieter frames are never speech */
 #define MIN_ISLAND_FRAMES 5     /* 50 ms: a click (active for its length plus
                                  * the 20 ms window) is not speech */
+#define RESUME_FRAMES     2     /* inside speech, after a short dip, 20 ms
+                                 * above OFF_DB continue it */
 #define POWER_EPSILON     1e-12
 
 typedef struct
@@ -243,7 +245,7 @@ segment_step (AuraVad * v, int act)
       close_segment (v, v->gap_start);
       v->seg = SEG_GAP;         /* still waiting to see whether speech resumes */
     }
-    if (v->run_len >= MIN_ISLAND_FRAMES) {
+    if (v->run_len >= (v->gap_long ? MIN_ISLAND_FRAMES : RESUME_FRAMES)) {
       if (v->gap_long) {
         add_pause (v, frame_time (v, v->gap_start), frame_time (v,
                 v->run_start));
@@ -268,6 +270,13 @@ segment_step (AuraVad * v, int act)
   /* SEG_SILENCE */
   if (v->run_len >= MIN_ISLAND_FRAMES)
     open_segment (v, v->run_start, v->run_len);
+}
+
+/* A gap after speech that is still shorter than min-pause. */
+static int
+in_short_gap (const AuraVad * v)
+{
+  return v->seg == SEG_GAP && !v->gap_long;
 }
 
 static void
@@ -316,7 +325,9 @@ analyse_frame (AuraVad * v, double power)
 
   update_noise (v, power, db);
   noise_db = 10.0 * log10 (v->noise_power + POWER_EPSILON);
-  threshold = noise_db + (v->active ? OFF_DB : ON_DB);
+  /* hysteresis: starting speech takes ON_DB; continuing it, even after a short
+   * dip (a stop, the breathy end of a word), takes OFF_DB */
+  threshold = noise_db + (v->active || in_short_gap (v) ? OFF_DB : ON_DB);
   act = db > threshold && db > ABSOLUTE_MIN_DB;
   v->active = act;
 
