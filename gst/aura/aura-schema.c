@@ -87,7 +87,12 @@ set_member (JsonObject * obj, const AuraField * f, const GValue * v)
   if (v == NULL) {
     json_object_set_null_member (obj, key);
   } else if (f->type == G_TYPE_DOUBLE) {
-    json_object_set_double_member (obj, key, g_value_get_double (v));
+    gdouble d = g_value_get_double (v);
+    /* JSON has no NaN or Inf; aura_schema_validate() reports such a value */
+    if (isfinite (d))
+      json_object_set_double_member (obj, key, d);
+    else
+      json_object_set_null_member (obj, key);
   } else if (f->type == G_TYPE_UINT64) {
     guint64 u = g_value_get_uint64 (v);
     if ((f->flags & AURA_FIELD_CLOCK_TIME) && u == GST_CLOCK_TIME_NONE)

@@ -84,6 +84,7 @@ struct _GstAuraAnalyzer
   GstClockTime session_duration;
   guint intervals, discontinuities;
   gboolean warned_invalid;
+  gboolean hold_events;         /* after a flush, until the next SEGMENT */
   GArray *pauses;               /* AuraPause, seconds of stream time */
   GQueue pending_events;        /* metrics events waiting for their audio to pass */
 };
@@ -312,6 +313,7 @@ reset_session (GstAuraAnalyzer * self)
   self->intervals = 0;
   self->discontinuities = 0;
   self->warned_invalid = FALSE;
+  self->hold_events = FALSE;
   g_array_set_size (self->pauses, 0);
   g_queue_clear_full (&self->pending_events, (GDestroyNotify) gst_event_unref);
 }
@@ -377,6 +379,8 @@ push_pending_events (GstAuraAnalyzer * self)
 {
   GstEvent *event;
 
+  if (self->hold_events)
+    return;
   while ((event = g_queue_pop_head (&self->pending_events)) != NULL)
     gst_pad_push_event (GST_BASE_TRANSFORM_SRC_PAD (self), event);
 }
@@ -729,9 +733,15 @@ gst_aura_analyzer_setup (GstAudioFilter * filter, const GstAudioInfo * info)
 
   if (self->analysis == NULL)
     goto bad_format;
-  /* a caps change closes the open interval; session totals carry over */
+  /* a caps change closes the open interval; session totals carry over, and the
+   * series clock moves on by the time counted at the old rate */
   if (self->rate != 0) {
     finish_interval (self);
+    if (GST_CLOCK_TIME_IS_VALID (self->series_start))
+      self->series_start += frames_to_time (self, self->series_frames);
+    self->series_frames = 0;
+    self->interval_start_frame = 0;
+    self->interval_index = 0;
     self->need_series = TRUE;
   }
   GST_OBJECT_LOCK (self);
@@ -881,17 +891,23 @@ gst_aura_analyzer_sink_event (GstBaseTransform * trans, GstEvent * event)
       handle_gap (self, event);
       break;
     case GST_EVENT_FLUSH_STOP:
-      /* a seek: what was queued is stale, and the clock restarts */
+      /* a seek: the clock restarts; the interval it cut is dropped, but the events
+       * of intervals already posted are kept and follow the new segment, so no
+       * metrics posted on the bus are missing downstream */
       if (self->analysis && self->rate != 0)
         drop_interval (self);
-      g_queue_clear_full (&self->pending_events,
-          (GDestroyNotify) gst_event_unref);
+      self->hold_events = TRUE;
       self->need_discont = TRUE;
       break;
-    case GST_EVENT_SEGMENT:
+    case GST_EVENT_SEGMENT:{
+      gboolean ret;
       push_pending_events (self);
       self->need_discont = TRUE;
-      break;
+      ret = GST_BASE_TRANSFORM_CLASS (parent_class)->sink_event (trans, event);
+      self->hold_events = FALSE;
+      push_pending_events (self);
+      return ret;
+    }
     default:
       if (GST_EVENT_IS_SERIALIZED (event))
         push_pending_events (self);

@@ -60,14 +60,15 @@ aura_levels_convert_##name (const type * in, size_t n, float *out,         \
   size_t i;                                                                \
                                                                            \
   for (i = 0; i < n; i++) {                                                \
-    float v = (float) in[i];                                               \
-    float a;                                                               \
-    if (!isfinite (in[i])) {                                               \
-      /* never let NaN/Inf reach a filter state or a result */             \
+    float v, a;                                                            \
+    if (!(fabs ((double) in[i]) <= AURA_MAX_SAMPLE)) {                     \
+      /* never let NaN/Inf (or a value beyond float) reach a filter state  \
+       * or a result; the comparison is false for NaN */                   \
       out[i] = 0.0f;                                                       \
       invalid++;                                                           \
       continue;                                                            \
     }                                                                      \
+    v = (float) in[i];                                                     \
     a = fabsf (v);                                                         \
     out[i] = v;                                                            \
     sum += (double) v * v;                                                 \

@@ -27,8 +27,13 @@ void aura_levels_reset (AuraLevels * acc);
 /* Adds @from into @into. */
 void aura_levels_merge (AuraLevels * into, const AuraLevels * from);
 
+/* A float sample beyond this magnitude (+120 dBFS) is not audio but garbage: it is
+ * treated like NaN. (It also keeps every sum of squares finite.) */
+#define AURA_MAX_SAMPLE 1e6
+
 /* Each converts @n samples to float in @out (full scale = 1.0) and adds their
- * statistics to @acc. NaN and Inf become 0.0 and are counted as invalid. */
+ * statistics to @acc. NaN, Inf and samples beyond AURA_MAX_SAMPLE become 0.0 and
+ * are counted as invalid. */
 void aura_levels_convert_s16 (const int16_t * in, size_t n, float *out,
     AuraLevels * acc);
 void aura_levels_convert_s32 (const int32_t * in, size_t n, float *out,

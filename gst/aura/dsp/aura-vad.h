@@ -4,7 +4,7 @@
  * band (150–4000 Hz) is compared with an adaptive noise floor (a 2 s minimum
  * tracker, refined by the mean of the frames near that minimum), with hysteresis,
  * so the decision follows the noise rather than a fixed dBFS threshold. A burst
- * shorter than 40 ms inside silence is not speech. A pause is a gap of at least
+ * shorter than 50 ms inside silence is not speech. A pause is a gap of at least
  * `min_pause` between two speech segments: leading and trailing silence never are.
  *
  * Times are seconds on the caller's clock: aura_vad_set_time() anchors it (the
