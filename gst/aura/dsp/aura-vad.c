@@ -439,6 +439,8 @@ aura_vad_take_pauses (AuraVad * v, AuraPause * out, size_t max)
 {
   size_t n = v->n_pending < max ? v->n_pending : max;
 
+  if (n == 0)
+    return 0;
   memcpy (out, v->pending, n * sizeof (AuraPause));
   memmove (v->pending, v->pending + n, (v->n_pending - n) * sizeof (AuraPause));
   v->n_pending -= n;
