@@ -178,6 +178,10 @@ lowpass (Stage * s, double x)
 static inline float
 mix (const float *frame, unsigned channels)
 {
+  if (channels == 1)
+    return frame[0];
+  if (channels == 2)
+    return 0.5f * (frame[0] + frame[1]);
   float sum = 0.0f;
   unsigned c;
 
@@ -238,6 +242,15 @@ aura_resampler_process (AuraResampler * r, const float *interleaved,
 
   if (r->factor)
     return decimate (r, interleaved, in_frames, out);
+  if (r->in_rate == r->out_rate) {
+    /* already at the analysis rate: the mix is all there is to do */
+    if (r->channels == 1)
+      memcpy (out, interleaved, in_frames * sizeof (float));
+    else
+      for (i = 0; i < in_frames; i++)
+        out[i] = mix (interleaved + i * r->channels, r->channels);
+    return in_frames;
+  }
 
   /* Sample i of this call sits at position (i + 1) * out_rate from `prev`; every
    * output position between two input samples is interpolated from them. */
