@@ -1,0 +1,306 @@
+/* AURA — pitch (F0) estimation with YIN. See aura-pitch.h. */
+#include "aura-pitch.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define RING_SECONDS      0.5
+#define YIN_THRESHOLD     0.15  /* CMND of the first acceptable dip */
+#define VOICING_THRESHOLD 0.40  /* above this CMND the window is unvoiced */
+#define OCTAVE_TOLERANCE  0.10  /* CMND margin to prefer the other octave */
+#define OCTAVE_MEMORY     5     /* estimates an octave reference lives */
+#define DECIMATOR_TAPS    47    /* 16 -> 4 kHz, pass 1.6 kHz, stop 2.4 kHz */
+
+struct AuraPitch
+{
+  unsigned rate, factor;
+  double floor_hz, ceiling_hz;
+  unsigned tau_min, tau_max, window;    /* at AURA_PITCH_RATE */
+  float taps[DECIMATOR_TAPS];
+  /* rings of the input (for the fine search) and of the 4 kHz signal */
+  float *in_ring, *dec_ring;
+  unsigned in_len, dec_len;     /* ring sizes */
+  uint64_t pushed;              /* input samples since reset */
+  float *diff, *cmnd, *frame, *fine;
+  double last_f0;
+  unsigned last_age;
+};
+
+static void
+design_decimator (float *h, unsigned n, double cutoff)
+{
+  double centre = (n - 1) / 2.0, sum = 0.0;
+  unsigned k;
+
+  for (k = 0; k < n; k++) {
+    double t = k - centre;
+    double sinc = t == 0.0 ? 2.0 * cutoff :
+        sin (2.0 * M_PI * cutoff * t) / (M_PI * t);
+    /* Blackman window: about 58 dB of stopband */
+    double w = 0.42 - 0.5 * cos (2.0 * M_PI * k / (n - 1)) +
+        0.08 * cos (4.0 * M_PI * k / (n - 1));
+    h[k] = (float) (sinc * w);
+    sum += sinc * w;
+  }
+  for (k = 0; k < n; k++)
+    h[k] = (float) (h[k] / sum);
+}
+
+AuraPitch *
+aura_pitch_new (unsigned rate, double floor_hz, double ceiling_hz)
+{
+  AuraPitch *p;
+  unsigned max_window;
+
+  if (rate == 0 || rate % AURA_PITCH_RATE != 0)
+    return NULL;
+  p = calloc (1, sizeof (AuraPitch));
+  if (p == NULL)
+    return NULL;
+  p->rate = rate;
+  p->factor = rate / AURA_PITCH_RATE;
+  p->in_len = (unsigned) (rate * RING_SECONDS);
+  p->dec_len = (unsigned) (AURA_PITCH_RATE * RING_SECONDS);
+  /* the largest window any valid range needs: 2 periods of the lowest floor */
+  max_window = (unsigned) (2.0 * AURA_PITCH_RATE / AURA_PITCH_MIN_HZ) + 2;
+  p->in_ring = calloc (p->in_len, sizeof (float));
+  p->dec_ring = calloc (p->dec_len, sizeof (float));
+  p->diff = calloc (max_window, sizeof (float));
+  p->cmnd = calloc (max_window, sizeof (float));
+  p->frame = calloc (2 * max_window, sizeof (float));
+  p->fine = calloc ((2 * max_window + 4) * p->factor, sizeof (float));
+  if (!p->in_ring || !p->dec_ring || !p->diff || !p->cmnd || !p->frame
+      || !p->fine || aura_pitch_set_range (p, floor_hz, ceiling_hz) != 0) {
+    aura_pitch_free (p);
+    return NULL;
+  }
+  /* cut-off between the 1.6 kHz passband and the 2.4 kHz stopband edge */
+  design_decimator (p->taps, DECIMATOR_TAPS, 2000.0 / rate);
+  return p;
+}
+
+void
+aura_pitch_free (AuraPitch * p)
+{
+  if (p == NULL)
+    return;
+  free (p->in_ring);
+  free (p->dec_ring);
+  free (p->diff);
+  free (p->cmnd);
+  free (p->frame);
+  free (p->fine);
+  free (p);
+}
+
+int
+aura_pitch_set_range (AuraPitch * p, double floor_hz, double ceiling_hz)
+{
+  if (!(floor_hz >= AURA_PITCH_MIN_HZ && ceiling_hz <= AURA_PITCH_MAX_HZ
+          && floor_hz < ceiling_hz
+          && ceiling_hz <= AURA_PITCH_RATE / 8.0 + 1e-9))
+    return -1;
+  p->floor_hz = floor_hz;
+  p->ceiling_hz = ceiling_hz;
+  p->tau_min = (unsigned) floor (AURA_PITCH_RATE / ceiling_hz);
+  p->tau_max = (unsigned) ceil (AURA_PITCH_RATE / floor_hz);
+  /* integration window: one period of the floor */
+  p->window = p->tau_max;
+  return 0;
+}
+
+void
+aura_pitch_reset (AuraPitch * p)
+{
+  memset (p->in_ring, 0, p->in_len * sizeof (float));
+  memset (p->dec_ring, 0, p->dec_len * sizeof (float));
+  p->pushed = 0;
+  p->last_f0 = 0.0;
+  p->last_age = 0;
+}
+
+static inline float
+in_at (const AuraPitch * p, uint64_t i)
+{
+  return p->in_ring[i % p->in_len];
+}
+
+void
+aura_pitch_push (AuraPitch * p, const float *x, size_t n)
+{
+  size_t i;
+
+  for (i = 0; i < n; i++) {
+    uint64_t idx = p->pushed++;
+    p->in_ring[idx % p->in_len] = x[i];
+    /* a decimated sample at every factor-th input, from the last taps inputs */
+    if (idx % p->factor == p->factor - 1 && idx + 1 >= DECIMATOR_TAPS) {
+      float acc = 0.0f;
+      unsigned k;
+      for (k = 0; k < DECIMATOR_TAPS; k++)
+        acc += p->taps[k] * in_at (p, idx - k);
+      p->dec_ring[(idx / p->factor) % p->dec_len] = acc;
+    }
+  }
+}
+
+/* Parabolic interpolation of the minimum around index @i of @y. */
+static double
+parabolic_min (const float *y, unsigned i)
+{
+  double a = y[i - 1], b = y[i], c = y[i + 1];
+  double den = a - 2.0 * b + c;
+
+  if (den <= 0.0)
+    return i;
+  return i + 0.5 * (a - c) / den;
+}
+
+/* YIN's difference d(tau) for tau in 1..tau_max over the frame, and its cumulative
+ * mean normalised form. */
+static void
+difference (AuraPitch * p)
+{
+  const float *x = p->frame;
+  unsigned tau, j;
+  double running = 0.0;
+
+  p->cmnd[0] = 1.0f;
+  for (tau = 1; tau <= p->tau_max; tau++) {
+    float d = 0.0f;
+    for (j = 0; j < p->window; j++) {
+      float v = x[j] - x[j + tau];
+      d += v * v;
+    }
+    p->diff[tau] = d;
+    running += d;
+    p->cmnd[tau] = running > 0.0 ? (float) (d * tau / running) : 1.0f;
+  }
+}
+
+/* The first dip below the threshold (then its local minimum), or the global
+ * minimum when none is below. */
+static unsigned
+pick_period (const AuraPitch * p)
+{
+  unsigned tau, best = p->tau_min;
+
+  for (tau = p->tau_min; tau < p->tau_max; tau++) {
+    if (p->cmnd[tau] < YIN_THRESHOLD) {
+      while (tau + 1 < p->tau_max && p->cmnd[tau + 1] < p->cmnd[tau])
+        tau++;
+      return tau;
+    }
+  }
+  for (tau = p->tau_min; tau < p->tau_max; tau++)
+    if (p->cmnd[tau] < p->cmnd[best])
+      best = tau;
+  return best;
+}
+
+/* Local minimum of the CMND within +-1 of @tau, clamped to the range. */
+static unsigned
+settle (const AuraPitch * p, unsigned tau)
+{
+  if (tau < p->tau_min + 1)
+    tau = p->tau_min + 1;
+  if (tau > p->tau_max - 1)
+    tau = p->tau_max - 1;
+  if (p->cmnd[tau - 1] < p->cmnd[tau])
+    tau--;
+  else if (p->cmnd[tau + 1] < p->cmnd[tau])
+    tau++;
+  return tau;
+}
+
+/* Octave-error protection: prefer the period an octave away when it agrees with
+ * the recent estimate and its CMND is nearly as low. */
+static unsigned
+protect_octave (const AuraPitch * p, unsigned tau)
+{
+  double f = (double) AURA_PITCH_RATE / tau, ratio;
+  unsigned other;
+
+  if (p->last_f0 <= 0.0 || p->last_age > OCTAVE_MEMORY)
+    return tau;
+  ratio = f / p->last_f0;
+  if (ratio > 1.7 && ratio < 2.3 && 2 * tau < p->tau_max)
+    other = settle (p, 2 * tau);
+  else if (ratio > 0.43 && ratio < 0.59 && tau / 2 > p->tau_min)
+    other = settle (p, tau / 2);
+  else
+    return tau;
+  return p->cmnd[other] < p->cmnd[tau] + OCTAVE_TOLERANCE ? other : tau;
+}
+
+/* Refines the period on the full-rate signal: the squared difference around
+ * factor * @tau, with the same integration time. */
+static double
+refine (AuraPitch * p, uint64_t end, double tau)
+{
+  unsigned f = p->factor, span = p->window * f, j, k;
+  int centre = (int) lround (tau * f), lo = centre - (int) f, hi = centre + (int) f;
+  float d[64];
+  uint64_t start;
+  unsigned best = 0;
+
+  /* lags lo - 1 .. hi + 1 over span samples: span + hi + 1 of them, all within
+   * the ring half that aura_pitch_estimate() guarantees */
+  if (lo < 2 || hi - lo + 3 > 64 || (uint64_t) (span + hi + 1) > end
+      || span + hi + 1 > p->in_len / 2)
+    return tau;
+  start = end - span - hi - 1;
+  for (j = 0; j < span + (unsigned) hi + 1; j++)
+    p->fine[j] = in_at (p, start + j);
+  for (k = 0; k <= (unsigned) (hi - lo + 2); k++) {
+    int lag = lo - 1 + (int) k;
+    float acc = 0.0f;
+    for (j = 0; j < span; j++) {
+      float v = p->fine[j] - p->fine[j + lag];
+      acc += v * v;
+    }
+    d[k] = acc;
+  }
+  for (k = 1; k <= (unsigned) (hi - lo + 1); k++)
+    if (d[k] < d[best] || best == 0)
+      best = k;
+  if (best == 0 || best >= (unsigned) (hi - lo + 2))
+    return tau;
+  return (lo - 1 + parabolic_min (d, best)) / f;
+}
+
+int
+aura_pitch_estimate (AuraPitch * p, uint64_t end, AuraPitchEstimate * out)
+{
+  unsigned need = p->window + p->tau_max + 1, j, tau;
+  uint64_t dec_end = end / p->factor, start;
+  double period;
+
+  out->f0 = 0.0;
+  out->periodicity = 0.0;
+  if (end > p->pushed || dec_end < need + DECIMATOR_TAPS / p->factor
+      || p->pushed - end > p->in_len / 2)
+    return -1;
+  start = dec_end - need;
+  for (j = 0; j < need; j++)
+    p->frame[j] = p->dec_ring[(start + j) % p->dec_len];
+  difference (p);
+  tau = protect_octave (p, pick_period (p));
+  out->periodicity = 1.0 - p->cmnd[tau];
+  if (p->cmnd[tau] > VOICING_THRESHOLD || tau <= p->tau_min - 1
+      || tau >= p->tau_max) {
+    p->last_age++;
+    return 0;
+  }
+  period = refine (p, end, parabolic_min (p->cmnd, tau));
+  out->f0 = AURA_PITCH_RATE / period;
+  if (out->f0 < p->floor_hz || out->f0 > p->ceiling_hz) {
+    out->f0 = 0.0;
+    p->last_age++;
+    return 0;
+  }
+  p->last_f0 = out->f0;
+  p->last_age = 0;
+  return 0;
+}

@@ -1,0 +1,49 @@
+/* AURA — pitch (F0) estimation: YIN (de Cheveigné & Kawahara, 2002) on a 4 kHz
+ * copy of the 16 kHz analysis signal.
+ *
+ * Plain C, no GStreamer types. The estimator keeps the last ~0.5 s of the signal
+ * in a ring; the caller pushes samples as they come and asks for an estimate of
+ * the window that ends at a given sample, only where there may be voice (so
+ * silence costs nothing). 4 kHz holds F0 up to 500 Hz and its first harmonics;
+ * the cumulative-mean-normalised difference (CMND) with an absolute threshold,
+ * the first dip below it and parabolic interpolation give the period. An estimate
+ * that is an octave away from the previous one is corrected when the CMND at the
+ * other octave is nearly as low (octave-error protection).
+ */
+#ifndef AURA_PITCH_H
+#define AURA_PITCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define AURA_PITCH_RATE 4000    /* internal rate */
+#define AURA_PITCH_MIN_HZ 40.0
+#define AURA_PITCH_MAX_HZ 1000.0
+
+typedef struct AuraPitch AuraPitch;
+
+typedef struct
+{
+  double f0;                    /* Hz; 0 when unvoiced */
+  double periodicity;           /* 1 - CMND at the period: 1 = perfectly periodic */
+} AuraPitchEstimate;
+
+/* @rate: rate of the pushed signal, a multiple of AURA_PITCH_RATE (16000);
+ * @floor_hz < @ceiling_hz within AURA_PITCH_MIN_HZ..AURA_PITCH_MAX_HZ, ceiling
+ * at most AURA_PITCH_RATE / 8. NULL if invalid. */
+AuraPitch *aura_pitch_new (unsigned rate, double floor_hz, double ceiling_hz);
+void aura_pitch_free (AuraPitch * p);
+/* Returns 0, or -1 for an invalid range (the old one stays). */
+int aura_pitch_set_range (AuraPitch * p, double floor_hz, double ceiling_hz);
+
+/* Appends samples at the pushed rate. */
+void aura_pitch_push (AuraPitch * p, const float *x, size_t n);
+/* Forgets the signal and the octave history (a discontinuity). */
+void aura_pitch_reset (AuraPitch * p);
+
+/* Estimates F0 in the window that ends at pushed sample @end (counted from the
+ * creation or the last reset; it must lie within the last 0.25 s pushed).
+ * Returns 0 with @out filled, -1 if that window is not available. */
+int aura_pitch_estimate (AuraPitch * p, uint64_t end, AuraPitchEstimate * out);
+
+#endif /* AURA_PITCH_H */
