@@ -3,7 +3,7 @@
 
 #include <json-glib/json-glib.h>
 
-/* Pauses listed one by one; the rest are counted (all are in --json). */
+/* Pauses and fillers listed one by one; the rest are counted (all in --json). */
 #define MAX_LISTED_PAUSES 20
 
 static gboolean
@@ -81,10 +81,72 @@ print_voice (FILE * out, JsonObject * s)
 }
 
 static void
+print_pitch_and_pace (FILE * out, JsonObject * s)
+{
+  gdouble median, p10, p90, var, rate, artic, wpm;
+
+  fprintf (out, "Pitch\n");
+  if (get_number (s, "pitch_median_hz", &median)
+      && get_number (s, "pitch_p10_hz", &p10)
+      && get_number (s, "pitch_p90_hz", &p90))
+    fprintf (out, "  median              %.0f Hz (10-90 %%: %.0f-%.0f Hz)\n",
+        median, p10, p90);
+  else
+    fprintf (out, "  median              not measurable (no voiced speech)\n");
+  if (get_number (s, "pitch_variability_st", &var))
+    fprintf (out, "  variability         %.1f semitones (standard deviation)\n",
+        var);
+  fprintf (out, "Pace\n");
+  if (get_number (s, "speech_rate", &rate)
+      && get_number (s, "syllable_rate", &artic)) {
+    fprintf (out, "  syllables           %.0f: %.1f per second of speech, "
+        "%.1f with pauses\n", number (s, "syllables"), artic, rate);
+    if (get_number (s, "wpm", &wpm))
+      fprintf (out, "  words per minute    %.0f (estimated, %s)\n", wpm,
+          json_object_get_string_member_with_default (s, "language", "?"));
+  } else {
+    fprintf (out, "  not measurable (no speech)\n");
+  }
+}
+
+static void
+print_spans (FILE * out, JsonArray * list, const gchar * more)
+{
+  guint n = list ? json_array_get_length (list) : 0, i;
+
+  for (i = 0; i < n && i < MAX_LISTED_PAUSES; i++) {
+    JsonObject *p = json_array_get_object_element (list, i);
+    gchar *start = format_clock (number (p, "start"));
+    fprintf (out, "  %3u  at %-9s %.2f s\n", i + 1, start,
+        number (p, "duration"));
+    g_free (start);
+  }
+  if (n > MAX_LISTED_PAUSES)
+    fprintf (out, "  ... and %u more (%s)\n", n - MAX_LISTED_PAUSES, more);
+}
+
+static void
+print_fillers (FILE * out, JsonObject * s)
+{
+  JsonArray *list = json_object_get_array_member (s, "filler_list");
+  gdouble per_minute;
+
+  fprintf (out, "Filled pauses (uh, um, euh)\n");
+  if (number (s, "fillers") == 0) {
+    fprintf (out, "  none\n");
+    return;
+  }
+  if (get_number (s, "fillers_per_minute", &per_minute))
+    fprintf (out, "  %.0f, %.1f per minute of speech\n", number (s, "fillers"),
+        per_minute);
+  print_spans (out, list, "aura analyze --json lists them all");
+}
+
+static void
 print_pauses (FILE * out, JsonObject * s)
 {
   JsonArray *list = json_object_get_array_member (s, "pause_list");
-  guint n = list ? json_array_get_length (list) : 0, i;
+  guint n = list ? json_array_get_length (list) : 0;
 
   fprintf (out, "Pauses\n");
   if (n == 0) {
@@ -94,16 +156,7 @@ print_pauses (FILE * out, JsonObject * s)
   fprintf (out, "  %u pauses, %.1f s in all, mean %.2f s, longest %.2f s\n", n,
       number (s, "pause_time"), number (s, "pause_mean"),
       number (s, "longest_pause"));
-  for (i = 0; i < n && i < MAX_LISTED_PAUSES; i++) {
-    JsonObject *p = json_array_get_object_element (list, i);
-    gchar *start = format_clock (number (p, "start"));
-    fprintf (out, "  %3u  at %-9s %.2f s\n", i + 1, start,
-        number (p, "duration"));
-    g_free (start);
-  }
-  if (n > MAX_LISTED_PAUSES)
-    fprintf (out, "  ... and %u more (aura analyze --json lists them all)\n",
-        n - MAX_LISTED_PAUSES);
+  print_spans (out, list, "aura analyze --json lists them all");
 }
 
 gboolean
@@ -132,6 +185,8 @@ aura_report_print_summary (FILE * out, const gchar * input, const gchar * json)
   print_loudness (out, s);
   print_voice (out, s);
   print_pauses (out, s);
+  print_pitch_and_pace (out, s);
+  print_fillers (out, s);
   g_free (duration);
   g_object_unref (parser);
   return TRUE;

@@ -1,6 +1,7 @@
 /* aura — the AURA command-line tool.
  *
- *   aura analyze FILE|URI [--json] [--min-pause SECONDS] [--interval SECONDS]
+ *   aura analyze FILE|URI [--json] [--lang en|fr] [--min-pause SECONDS]
+ *                         [--interval SECONDS]
  *
  * Runs `uridecodebin ! audioconvert ! audioresample ! auraanalyzer ! fakesink`
  * over a recording and prints a readable report, or with --json exactly one JSON
@@ -159,9 +160,16 @@ make_element (const gchar * factory, const gchar * name, GError ** error)
 /* uridecodebin ! audioconvert ! audioresample ! auraanalyzer ! fakesink, with
  * uridecodebin linked by hand: the first audio stream only, and a clear error when
  * there is none. */
+typedef struct
+{
+  gboolean json;
+  gdouble min_pause, interval;
+  gchar *language;
+} AnalyzeOptions;
+
 static GstElement *
-build_pipeline (AnalyzeRun * run, const gchar * uri, gdouble min_pause,
-    gdouble interval, GError ** error)
+build_pipeline (AnalyzeRun * run, const gchar * uri,
+    const AnalyzeOptions * opt, GError ** error)
 {
   const gchar *factories[] = { "uridecodebin", "audioconvert",
     "audioresample", "auraanalyzer", "fakesink"
@@ -189,16 +197,19 @@ build_pipeline (AnalyzeRun * run, const gchar * uri, gdouble min_pause,
   g_object_set (e[4], "sync", FALSE, NULL);
   g_signal_connect (e[0], "pad-added", G_CALLBACK (on_pad_added), run);
   g_signal_connect (e[0], "no-more-pads", G_CALLBACK (on_no_more_pads), run);
-  if (min_pause > 0)
-    g_object_set (e[3], "min-pause", (guint64) (min_pause * GST_SECOND), NULL);
-  if (interval > 0)
-    g_object_set (e[3], "interval", (guint64) (interval * GST_SECOND), NULL);
+  if (opt->min_pause > 0)
+    g_object_set (e[3], "min-pause", (guint64) (opt->min_pause * GST_SECOND),
+        NULL);
+  if (opt->interval > 0)
+    g_object_set (e[3], "interval", (guint64) (opt->interval * GST_SECOND),
+        NULL);
+  if (opt->language)
+    g_object_set (e[3], "language", opt->language, NULL);
   return pipeline;
 }
 
 static gint
-run_analyze (const gchar * input, gboolean json, gdouble min_pause,
-    gdouble interval)
+run_analyze (const gchar * input, const AnalyzeOptions * opt)
 {
   AnalyzeRun run = { 0 };
   GError *error = NULL;
@@ -213,7 +224,7 @@ run_analyze (const gchar * input, gboolean json, gdouble min_pause,
     return EXIT_RUNTIME;
   }
   run.loop = g_main_loop_new (NULL, FALSE);
-  run.pipeline = build_pipeline (&run, uri, min_pause, interval, &error);
+  run.pipeline = build_pipeline (&run, uri, opt, &error);
   g_free (uri);
   if (run.pipeline == NULL) {
     g_printerr ("aura: %s: cannot build the pipeline: %s\n", input,
@@ -256,7 +267,7 @@ run_analyze (const gchar * input, gboolean json, gdouble min_pause,
   }
   if (run.error) {
     g_printerr ("aura: %s: %s\n", input, run.error);
-  } else if (json) {
+  } else if (opt->json) {
     g_print ("%s\n", run.summary_json);
   } else if (!aura_report_print_summary (stdout, input, run.summary_json)) {
     g_printerr ("aura: %s: the analyzer produced an unreadable summary\n",
@@ -271,15 +282,17 @@ run_analyze (const gchar * input, gboolean json, gdouble min_pause,
 static gint
 cmd_analyze (gint argc, gchar ** argv)
 {
-  gboolean json = FALSE;
-  gdouble min_pause = 0, interval = 0;
+  AnalyzeOptions opt = { FALSE, 0.0, 0.0, NULL };
   gchar **inputs = NULL;
   GOptionEntry entries[] = {
-    {"json", 0, 0, G_OPTION_ARG_NONE, &json,
+    {"json", 0, 0, G_OPTION_ARG_NONE, &opt.json,
         "Print the aura-summary as one JSON object", NULL},
-    {"min-pause", 0, 0, G_OPTION_ARG_DOUBLE, &min_pause,
+    {"lang", 0, 0, G_OPTION_ARG_STRING, &opt.language,
+          "Language of the speech, for words per minute (en, fr; default en)",
+        "LANG"},
+    {"min-pause", 0, 0, G_OPTION_ARG_DOUBLE, &opt.min_pause,
         "Shortest silence counted as a pause (default 0.25)", "SECONDS"},
-    {"interval", 0, 0, G_OPTION_ARG_DOUBLE, &interval,
+    {"interval", 0, 0, G_OPTION_ARG_DOUBLE, &opt.interval,
         "Seconds between two aura-metrics (default 1)", "SECONDS"},
     {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &inputs, NULL,
         "FILE|URI"},
@@ -304,15 +317,19 @@ cmd_analyze (gint argc, gchar ** argv)
     g_strfreev (inputs);
     return EXIT_USAGE;
   }
-  if ((min_pause != 0 && (min_pause < 0.05 || min_pause > 10))
-      || (interval != 0 && (interval < 0.01 || interval > 3600))) {
-    g_printerr ("aura analyze: --min-pause must be 0.05..10 s and --interval "
-        "0.01..3600 s\n");
+  if ((opt.min_pause != 0 && (opt.min_pause < 0.05 || opt.min_pause > 10))
+      || (opt.interval != 0 && (opt.interval < 0.01 || opt.interval > 3600))
+      || (opt.language && g_strcmp0 (opt.language, "en") != 0
+          && g_strcmp0 (opt.language, "fr") != 0)) {
+    g_printerr ("aura analyze: --min-pause must be 0.05..10 s, --interval "
+        "0.01..3600 s and --lang en or fr\n");
     g_strfreev (inputs);
+    g_free (opt.language);
     return EXIT_USAGE;
   }
-  ret = run_analyze (inputs[0], json, min_pause, interval);
+  ret = run_analyze (inputs[0], &opt);
   g_strfreev (inputs);
+  g_free (opt.language);
   return ret;
 }
 
@@ -321,7 +338,8 @@ usage (FILE * out)
 {
   fprintf (out, "Usage: aura COMMAND [OPTIONS]\n\n"
       "Commands:\n"
-      "  analyze FILE|URI [--json]   analyse a recording and print a report\n\n"
+      "  analyze FILE|URI [--json] [--lang en|fr]\n"
+      "                              analyse a recording and print a report\n\n"
       "aura COMMAND --help shows the options of a command.\n");
 }
 

@@ -47,11 +47,17 @@ GST_DEBUG_CATEGORY_STATIC (gst_aura_analyzer_debug);
 #define DEFAULT_PROP_POST_MESSAGES  TRUE
 #define DEFAULT_PROP_MIN_PAUSE      (250 * GST_MSECOND)
 #define DEFAULT_PROP_TRUE_PEAK      TRUE
+#define DEFAULT_PROP_PITCH_FLOOR    AURA_ANALYSIS_PITCH_FLOOR
+#define DEFAULT_PROP_PITCH_CEILING  AURA_ANALYSIS_PITCH_CEILING
+#define DEFAULT_PROP_WINDOW         (10 * GST_SECOND)
+#define DEFAULT_PROP_LANGUAGE       "en"
 
 #define MIN_INTERVAL        (10 * GST_MSECOND)
 #define MAX_INTERVAL        (3600 * GST_SECOND)
 #define MIN_MIN_PAUSE       (50 * GST_MSECOND)
 #define MAX_MIN_PAUSE       (10 * GST_SECOND)
+#define MIN_WINDOW          (2 * GST_SECOND)
+#define MAX_WINDOW          (60 * GST_SECOND)
 
 /* A buffer whose timestamp is further than this from where the previous one ended
  * is a discontinuity even without the DISCONT flag. */
@@ -68,11 +74,17 @@ struct _GstAuraAnalyzer
   gboolean post_messages;
   GstClockTime min_pause;
   gboolean true_peak;
+  gdouble pitch_floor, pitch_ceiling;
+  GstClockTime window;
+  gchar *language;
 
   /* streaming state: touched only by the streaming thread (and start/stop) */
   AuraAnalysis *analysis;
   gint rate;                    /* of the configured caps, 0 before */
   GstClockTime min_pause_applied;
+  gdouble pitch_floor_applied, pitch_ceiling_applied;
+  GstClockTime window_applied;
+  gdouble syllables_per_word;   /* of the language; 0 if unknown */
   GstClockTime interval_applied;
   gboolean need_discont;        /* the next data restarts the clock */
   gboolean need_series;         /* the next data starts a new interval series */
@@ -86,6 +98,7 @@ struct _GstAuraAnalyzer
   gboolean warned_invalid;
   gboolean hold_events;         /* after a flush, until the next SEGMENT */
   GArray *pauses;               /* AuraPause, seconds of stream time */
+  GArray *fillers;              /* AuraSpan, seconds of stream time */
   GQueue pending_events;        /* metrics events waiting for their audio to pass */
 };
 
@@ -96,6 +109,10 @@ enum
   PROP_POST_MESSAGES,
   PROP_MIN_PAUSE,
   PROP_TRUE_PEAK,
+  PROP_PITCH_FLOOR,
+  PROP_PITCH_CEILING,
+  PROP_WINDOW,
+  PROP_LANGUAGE,
 };
 
 #define ALLOWED_CAPS \
@@ -121,6 +138,7 @@ static gboolean gst_aura_analyzer_sink_event (GstBaseTransform * trans,
     GstEvent * event);
 static GstFlowReturn gst_aura_analyzer_transform_ip (GstBaseTransform * trans,
     GstBuffer * buf);
+static void apply_speech_settings (GstAuraAnalyzer * self);
 
 static void
 gst_aura_analyzer_class_init (GstAuraAnalyzerClass * klass)
@@ -188,10 +206,64 @@ gst_aura_analyzer_class_init (GstAuraAnalyzerClass * klass)
           G_PARAM_READWRITE | GST_PARAM_MUTABLE_READY |
           G_PARAM_STATIC_STRINGS));
 
+  /**
+   * GstAuraAnalyzer:pitch-floor:
+   *
+   * Lowest F0 looked for, in Hz. Must stay below #GstAuraAnalyzer:pitch-ceiling;
+   * an inconsistent pair is refused with a warning and the previous one kept.
+   */
+  g_object_class_install_property (gobject_class, PROP_PITCH_FLOOR,
+      g_param_spec_double ("pitch-floor", "Pitch floor",
+          "Lowest fundamental frequency looked for (Hz)", 40.0, 400.0,
+          DEFAULT_PROP_PITCH_FLOOR,
+          G_PARAM_READWRITE | GST_PARAM_MUTABLE_PLAYING |
+          G_PARAM_STATIC_STRINGS));
+
+  /**
+   * GstAuraAnalyzer:pitch-ceiling:
+   *
+   * Highest F0 looked for, in Hz.
+   */
+  g_object_class_install_property (gobject_class, PROP_PITCH_CEILING,
+      g_param_spec_double ("pitch-ceiling", "Pitch ceiling",
+          "Highest fundamental frequency looked for (Hz)", 100.0, 800.0,
+          DEFAULT_PROP_PITCH_CEILING,
+          G_PARAM_READWRITE | GST_PARAM_MUTABLE_PLAYING |
+          G_PARAM_STATIC_STRINGS));
+
+  /**
+   * GstAuraAnalyzer:window:
+   *
+   * Span, in nanoseconds, of the sliding window behind `pitch-variability-st`,
+   * `syllable-rate`, `speech-rate` and `wpm`.
+   */
+  g_object_class_install_property (gobject_class, PROP_WINDOW,
+      g_param_spec_uint64 ("window", "Window",
+          "Sliding window of the monotony and pace measurements (in nanoseconds)",
+          MIN_WINDOW, MAX_WINDOW, DEFAULT_PROP_WINDOW,
+          G_PARAM_READWRITE | GST_PARAM_MUTABLE_PLAYING |
+          G_PARAM_STATIC_STRINGS));
+
+  /**
+   * GstAuraAnalyzer:language:
+   *
+   * Language of the speech ("en" or "fr"): sets the syllables-per-word factor
+   * that turns the syllable rate into words per minute. Another language leaves
+   * `wpm` unmeasured (with a warning); every other measurement is
+   * language-independent.
+   */
+  g_object_class_install_property (gobject_class, PROP_LANGUAGE,
+      g_param_spec_string ("language", "Language",
+          "Language of the speech (en, fr), for words per minute",
+          DEFAULT_PROP_LANGUAGE,
+          G_PARAM_READWRITE | GST_PARAM_MUTABLE_PLAYING |
+          G_PARAM_STATIC_STRINGS));
+
   gst_element_class_set_static_metadata (element_class,
       "AURA speech analyzer", "Filter/Analyzer/Audio",
-      "Measures loudness (EBU R128), voice activity, noise and pauses of speech "
-      "and posts them as aura-metrics messages and in-band events",
+      "Measures loudness (EBU R128), voice activity, noise, pauses, pitch and "
+      "monotony, pace and filled pauses of speech, and posts them as "
+      "aura-metrics messages and in-band events",
       "AURA developers <aura@example.org>");
 
   caps = gst_caps_from_string (ALLOWED_CAPS);
@@ -218,6 +290,11 @@ gst_aura_analyzer_init (GstAuraAnalyzer * self)
   self->post_messages = DEFAULT_PROP_POST_MESSAGES;
   self->min_pause = DEFAULT_PROP_MIN_PAUSE;
   self->true_peak = DEFAULT_PROP_TRUE_PEAK;
+  self->pitch_floor = DEFAULT_PROP_PITCH_FLOOR;
+  self->pitch_ceiling = DEFAULT_PROP_PITCH_CEILING;
+  self->window = DEFAULT_PROP_WINDOW;
+  self->language = g_strdup (DEFAULT_PROP_LANGUAGE);
+  self->fillers = g_array_new (FALSE, FALSE, sizeof (AuraSpan));
   self->pauses = g_array_new (FALSE, FALSE, sizeof (AuraPause));
   g_queue_init (&self->pending_events);
   gst_base_transform_set_gap_aware (GST_BASE_TRANSFORM (self), TRUE);
@@ -230,6 +307,8 @@ gst_aura_analyzer_finalize (GObject * object)
 
   g_queue_clear_full (&self->pending_events, (GDestroyNotify) gst_event_unref);
   g_array_unref (self->pauses);
+  g_array_unref (self->fillers);
+  g_free (self->language);
   aura_analysis_free (self->analysis);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -253,6 +332,19 @@ gst_aura_analyzer_set_property (GObject * object, guint prop_id,
       break;
     case PROP_TRUE_PEAK:
       self->true_peak = g_value_get_boolean (value);
+      break;
+    case PROP_PITCH_FLOOR:
+      self->pitch_floor = g_value_get_double (value);
+      break;
+    case PROP_PITCH_CEILING:
+      self->pitch_ceiling = g_value_get_double (value);
+      break;
+    case PROP_WINDOW:
+      self->window = g_value_get_uint64 (value);
+      break;
+    case PROP_LANGUAGE:
+      g_free (self->language);
+      self->language = g_value_dup_string (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -281,6 +373,18 @@ gst_aura_analyzer_get_property (GObject * object, guint prop_id,
     case PROP_TRUE_PEAK:
       g_value_set_boolean (value, self->true_peak);
       break;
+    case PROP_PITCH_FLOOR:
+      g_value_set_double (value, self->pitch_floor);
+      break;
+    case PROP_PITCH_CEILING:
+      g_value_set_double (value, self->pitch_ceiling);
+      break;
+    case PROP_WINDOW:
+      g_value_set_uint64 (value, self->window);
+      break;
+    case PROP_LANGUAGE:
+      g_value_set_string (value, self->language);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -301,6 +405,13 @@ reset_session (GstAuraAnalyzer * self)
   aura_analysis_free (self->analysis);
   self->analysis = aura_analysis_new ((double) self->min_pause_applied /
       GST_SECOND);
+  /* the engine starts at its defaults: force the first application */
+  self->pitch_floor_applied = AURA_ANALYSIS_PITCH_FLOOR;
+  self->pitch_ceiling_applied = AURA_ANALYSIS_PITCH_CEILING;
+  self->window_applied = (GstClockTime) (AURA_ANALYSIS_WINDOW * GST_SECOND);
+  self->syllables_per_word = -1.0;
+  if (self->analysis)
+    apply_speech_settings (self);
   self->rate = 0;
   self->need_discont = TRUE;
   self->need_series = TRUE;
@@ -315,6 +426,7 @@ reset_session (GstAuraAnalyzer * self)
   self->warned_invalid = FALSE;
   self->hold_events = FALSE;
   g_array_set_size (self->pauses, 0);
+  g_array_set_size (self->fillers, 0);
   g_queue_clear_full (&self->pending_events, (GDestroyNotify) gst_event_unref);
 }
 
@@ -407,6 +519,31 @@ lufs_or_floor (gdouble lufs)
   return isfinite (lufs) && lufs > AURA_DB_FLOOR ? lufs : AURA_DB_FLOOR;
 }
 
+static void
+set_prosody_fields (GstAuraAnalyzer * self, GstStructure * s,
+    const AuraProsodyInterval * p)
+{
+  if (p->has_pitch)
+    gst_structure_set (s, "pitch-hz", G_TYPE_DOUBLE, p->pitch_median_hz,
+        "pitch-min-hz", G_TYPE_DOUBLE, p->pitch_min_hz,
+        "pitch-max-hz", G_TYPE_DOUBLE, p->pitch_max_hz, NULL);
+  if (p->has_variability)
+    gst_structure_set (s, "pitch-variability-st", G_TYPE_DOUBLE,
+        p->variability_st, NULL);
+  gst_structure_set (s, "voiced-ratio", G_TYPE_DOUBLE,
+      p->speech_frames ? (gdouble) p->voiced_frames / p->speech_frames : 0.0,
+      NULL);
+  if (p->has_pace) {
+    gst_structure_set (s, "syllable-rate", G_TYPE_DOUBLE, p->syllable_rate,
+        "speech-rate", G_TYPE_DOUBLE, p->speech_rate, NULL);
+    if (self->syllables_per_word > 0.0)
+      gst_structure_set (s, "wpm", G_TYPE_DOUBLE,
+          p->speech_rate * 60.0 / self->syllables_per_word, NULL);
+  }
+  gst_structure_set (s, "syllables", G_TYPE_UINT, p->syllables,
+      "fillers", G_TYPE_UINT, p->fillers, NULL);
+}
+
 static GstStructure *
 build_metrics (GstAuraAnalyzer * self, const AuraIntervalResult * r,
     GstClockTime timestamp, GstClockTime duration)
@@ -441,18 +578,24 @@ build_metrics (GstAuraAnalyzer * self, const AuraIntervalResult * r,
       "pauses", G_TYPE_UINT, v->pauses,
       "pause-time", G_TYPE_DOUBLE, v->pause_time,
       "longest-pause", G_TYPE_DOUBLE, v->longest_pause, NULL);
+  set_prosody_fields (self, s, &r->prosody);
   return s;
 }
 
+/* Moves the pauses and filled pauses found so far into the session lists. */
 static void
 collect_pauses (GstAuraAnalyzer * self)
 {
   AuraPause batch[32];
+  AuraSpan spans[32];
   size_t n;
 
   while ((n = aura_analysis_take_pauses (self->analysis, batch,
               G_N_ELEMENTS (batch))) > 0)
     g_array_append_vals (self->pauses, batch, n);
+  while ((n = aura_analysis_take_fillers (self->analysis, spans,
+              G_N_ELEMENTS (spans))) > 0)
+    g_array_append_vals (self->fillers, spans, n);
 }
 
 /* Posts the open interval if it holds any audio, and opens the next one. */
@@ -537,6 +680,47 @@ restart_series (GstAuraAnalyzer * self, GstClockTime timestamp,
   self->need_discont = FALSE;
 }
 
+/* Pitch range, window and language: applied at start and whenever they change. */
+static void
+apply_speech_settings (GstAuraAnalyzer * self)
+{
+  gdouble floor_hz, ceiling_hz, spw;
+  GstClockTime window;
+  gchar *language;
+
+  GST_OBJECT_LOCK (self);
+  floor_hz = self->pitch_floor;
+  ceiling_hz = self->pitch_ceiling;
+  window = self->window;
+  language = g_strdup (self->language);
+  GST_OBJECT_UNLOCK (self);
+
+  if (floor_hz != self->pitch_floor_applied
+      || ceiling_hz != self->pitch_ceiling_applied) {
+    if (aura_analysis_set_pitch_range (self->analysis, floor_hz,
+            ceiling_hz) == 0)
+      GST_INFO_OBJECT (self, "pitch range %.0f-%.0f Hz", floor_hz, ceiling_hz);
+    else
+      GST_ELEMENT_WARNING (self, LIBRARY, SETTINGS,
+          ("pitch-floor (%.0f Hz) must be below pitch-ceiling (%.0f Hz)",
+              floor_hz, ceiling_hz), ("keeping the previous pitch range"));
+    self->pitch_floor_applied = floor_hz;
+    self->pitch_ceiling_applied = ceiling_hz;
+  }
+  if (window != self->window_applied) {
+    aura_analysis_set_window (self->analysis, (gdouble) window / GST_SECOND);
+    self->window_applied = window;
+  }
+  spw = aura_syllables_per_word (language);
+  if (spw != self->syllables_per_word && spw == 0.0)
+    GST_ELEMENT_WARNING (self, LIBRARY, SETTINGS,
+        ("Unknown language '%s': words per minute are not measured",
+            language ? language : "(null)"),
+        ("known languages: en, fr; syllable rates are still measured"));
+  self->syllables_per_word = spw;
+  g_free (language);
+}
+
 static void
 apply_live_properties (GstAuraAnalyzer * self)
 {
@@ -552,6 +736,7 @@ apply_live_properties (GstAuraAnalyzer * self)
         (gdouble) min_pause / GST_SECOND);
     self->min_pause_applied = min_pause;
   }
+  apply_speech_settings (self);
   /* a new interval starts a new series where the open interval ends */
   if (interval != self->interval_applied
       && self->series_frames == self->interval_start_frame)
@@ -770,6 +955,63 @@ bad_format:
 /* ------------------------------------------------------------------------ */
 /* Events                                                                   */
 
+/* [{start, end, duration}] in seconds: the summary's pause_list and filler_list. */
+static JsonArray *
+spans_to_json (const AuraSpan * spans, guint n)
+{
+  JsonArray *list = json_array_new ();
+  guint i;
+
+  for (i = 0; i < n; i++) {
+    JsonObject *item = json_object_new ();
+    json_object_set_double_member (item, "start", spans[i].start);
+    json_object_set_double_member (item, "end", spans[i].end);
+    json_object_set_double_member (item, "duration",
+        spans[i].end - spans[i].start);
+    json_array_add_object_element (list, item);
+  }
+  return list;
+}
+
+static void
+set_prosody_summary (GstAuraAnalyzer * self, GstStructure * s,
+    const AuraSessionResult * ses)
+{
+  const AuraProsodySession *p = &ses->prosody;
+  const AuraVadSession *v = &ses->vad;
+  gdouble span = v->has_speech ? v->speech_end - v->speech_start : 0.0;
+  gchar *language;
+
+  if (p->has_pitch)
+    gst_structure_set (s, "pitch-median-hz", G_TYPE_DOUBLE, p->pitch_median_hz,
+        "pitch-p10-hz", G_TYPE_DOUBLE, p->pitch_p10_hz,
+        "pitch-p90-hz", G_TYPE_DOUBLE, p->pitch_p90_hz, NULL);
+  if (p->has_variability)
+    gst_structure_set (s, "pitch-variability-st", G_TYPE_DOUBLE,
+        p->variability_st, NULL);
+  gst_structure_set (s,
+      "voiced-ratio", G_TYPE_DOUBLE, p->speech_frames ?
+      (gdouble) p->voiced_frames / p->speech_frames : 0.0,
+      "syllables", G_TYPE_UINT, (guint) p->syllables, NULL);
+  if (v->speech_time > 0.0 && span > 0.0) {
+    gst_structure_set (s,
+        "syllable-rate", G_TYPE_DOUBLE, p->syllables / v->speech_time,
+        "speech-rate", G_TYPE_DOUBLE, p->syllables / span, NULL);
+    if (self->syllables_per_word > 0.0)
+      gst_structure_set (s, "wpm", G_TYPE_DOUBLE,
+          p->syllables / span * 60.0 / self->syllables_per_word, NULL);
+  }
+  GST_OBJECT_LOCK (self);
+  language = g_strdup (self->language ? self->language : "");
+  GST_OBJECT_UNLOCK (self);
+  gst_structure_set (s, "language", G_TYPE_STRING, language,
+      "fillers", G_TYPE_UINT, (guint) p->fillers, NULL);
+  g_free (language);
+  if (v->speech_time > 0.0)
+    gst_structure_set (s, "fillers-per-minute", G_TYPE_DOUBLE,
+        p->fillers * 60.0 / v->speech_time, NULL);
+}
+
 static GstStructure *
 build_summary (GstAuraAnalyzer * self)
 {
@@ -779,9 +1021,7 @@ build_summary (GstAuraAnalyzer * self)
   gdouble seconds = (gdouble) self->session_duration / GST_SECOND;
   gdouble noise_db;
   JsonObject *obj;
-  JsonArray *list;
   gchar *json;
-  guint i;
 
   aura_analysis_get_session (self->analysis, &ses);
   noise_db = aura_amplitude_to_db (sqrt (v->noise_power));
@@ -820,22 +1060,18 @@ build_summary (GstAuraAnalyzer * self)
   if (self->pauses->len > 0)
     gst_structure_set (s, "pause-mean", G_TYPE_DOUBLE,
         v->pause_time / self->pauses->len, NULL);
+  gst_structure_set (s, "longest-pause", G_TYPE_DOUBLE, v->longest_pause, NULL);
+  set_prosody_summary (self, s, &ses);
   gst_structure_set (s,
-      "longest-pause", G_TYPE_DOUBLE, v->longest_pause,
       "intervals", G_TYPE_UINT, self->intervals,
       "discontinuities", G_TYPE_UINT, self->discontinuities, NULL);
 
   obj = aura_structure_to_json_object (s);
-  list = json_array_new ();
-  for (i = 0; i < self->pauses->len; i++) {
-    const AuraPause *p = &g_array_index (self->pauses, AuraPause, i);
-    JsonObject *item = json_object_new ();
-    json_object_set_double_member (item, "start", p->start);
-    json_object_set_double_member (item, "end", p->end);
-    json_object_set_double_member (item, "duration", p->end - p->start);
-    json_array_add_object_element (list, item);
-  }
-  json_object_set_array_member (obj, "pause_list", list);
+  json_object_set_array_member (obj, "pause_list",
+      spans_to_json ((const AuraSpan *) self->pauses->data, self->pauses->len));
+  json_object_set_array_member (obj, "filler_list",
+      spans_to_json ((const AuraSpan *) self->fillers->data,
+          self->fillers->len));
   json = aura_json_object_to_string (obj, FALSE);
   gst_structure_set (s, "json", G_TYPE_STRING, json, NULL);
   g_free (json);

@@ -832,14 +832,43 @@ GST_START_TEST (test_properties)
   fail_unless (min_pause == 400 * MS, "min-pause changed to %"
       G_GUINT64_FORMAT, min_pause);
 
-  /* no other property than GstBaseTransform's and these four */
+  /* the speech settings */
+  check_uint64_pspec (klass, "window", 2 * GST_SECOND, 60 * GST_SECOND,
+      10 * GST_SECOND, GST_PARAM_MUTABLE_PLAYING);
+  {
+    GParamSpec *ps = g_object_class_find_property (klass, "pitch-floor");
+    GParamSpecDouble *pd = G_PARAM_SPEC_DOUBLE (ps);
+    gchar *language;
+    gdouble floor_hz, ceiling_hz;
+
+    fail_unless (pd->minimum == 40.0 && pd->maximum == 400.0
+        && pd->default_value == 60.0);
+    pd = G_PARAM_SPEC_DOUBLE (g_object_class_find_property (klass,
+            "pitch-ceiling"));
+    fail_unless (pd->minimum == 100.0 && pd->maximum == 800.0
+        && pd->default_value == 500.0);
+    g_object_get (e, "language", &language, NULL);
+    fail_unless_equals_string (language, "en");
+    g_free (language);
+    g_object_set (e, "pitch-floor", 75.0, "pitch-ceiling", 600.0,
+        "language", "fr", NULL);
+    g_object_get (e, "pitch-floor", &floor_hz, "pitch-ceiling", &ceiling_hz,
+        "language", &language, NULL);
+    fail_unless (floor_hz == 75.0 && ceiling_hz == 600.0);
+    fail_unless_equals_string (language, "fr");
+    g_free (language);
+    ASSERT_WARNING (g_object_set (e, "pitch-floor", 30.0, NULL));
+    ASSERT_WARNING (g_object_set (e, "pitch-ceiling", 900.0, NULL));
+  }
+
+  /* no other property than GstBaseTransform's and these eight */
   {
     guint n, i, ours = 0;
     GParamSpec **specs = g_object_class_list_properties (klass, &n);
     for (i = 0; i < n; i++)
       if (specs[i]->owner_type == G_OBJECT_TYPE (e))
         ours++;
-    fail_unless_equals_int (ours, 4);
+    fail_unless_equals_int (ours, 8);
     g_free (specs);
   }
   gst_object_unref (e);

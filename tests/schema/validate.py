@@ -162,7 +162,7 @@ def make_recordings(tmp):
 
 GTYPE_TO_JSON = {"gdouble": "number", "guint": "integer", "gint": "integer",
                  "guint64": "integer", "gboolean": "boolean", "gchararray": "string"}
-JSON_ONLY = {"aura-metrics": [], "aura-summary": ["pause_list"]}
+JSON_ONLY = {"aura-metrics": [], "aura-summary": ["pause_list", "filler_list"]}
 
 
 def json_types(prop):
@@ -217,7 +217,7 @@ def check_schema_files(schemas):
                 problem(ctx, "%s can be null in the schema but is always present "
                         "in aura-schema.c" % key)
             if ("Unit" not in props[key].get("description", "")
-                    and want != "boolean"):
+                    and want not in ("boolean", "string")):
                 problem(ctx, "%s has no description with its unit" % key)
 
 
@@ -348,6 +348,12 @@ def check_summary(s, metrics, ctx):
                 % (s["pause_time"], sum(p["duration"] for p in plist)))
     if not close(max([p["duration"] for p in plist] or [0.0]), s["longest_pause"]):
         problem(c, "longest_pause %r != longest in pause_list" % s["longest_pause"])
+    flist = s.get("filler_list") or []
+    if len(flist) != s["fillers"]:
+        problem(c, "fillers %d but filler_list has %d" % (s["fillers"], len(flist)))
+    for i, f in enumerate(flist):
+        if not (f["end"] > f["start"] and close(f["duration"], f["end"] - f["start"])):
+            problem(c, "filler_list[%d] is not a span: %r" % (i, f))
     if (s["pause_mean"] is None) != (s["pauses"] == 0):
         problem(c, "pause_mean must be null exactly when there is no pause")
     elif s["pauses"] and not close(s["pause_mean"], s["pause_time"] / s["pauses"]):
@@ -443,7 +449,8 @@ def analyse(case, path, props, schemas, kind):
         print("FAIL %s" % ctx)
         return
     if summary_struct is not None:
-        rest = {k: v for k, v in summary.items() if k != "pause_list"}
+        rest = {k: v for k, v in summary.items()
+                if k not in JSON_ONLY["aura-summary"]}
         for d in same_document(summary_struct, rest):
             problem(ctx, "aura-summary structure vs its json field: " + d)
 
@@ -502,14 +509,16 @@ def self_test(schemas):
             continue
         types = json_types(prop)
         sample[key] = (False if "boolean" in types else
-                       0 if "integer" in types else 0.0)
+                       0 if "integer" in types else
+                       None if "null" in types else 0.0)
     sample["duration"] = 1
     v = Draft202012Validator(schemas["aura-metrics"])
     if not v.is_valid(sample):
         problem("self-test", "a plain valid aura-metrics is rejected: %s"
                 % next(v.iter_errors(sample)).message)
     bad = [("missing key", {k: x for k, x in sample.items() if k != "rms_dbfs"}),
-           ("unknown key", dict(sample, pitch_hz=120.0)),
+           ("unknown key", dict(sample, pitch_mean_hz=120.0)),
+           ("pitch below the range", dict(sample, pitch_hz=10.0)),
            ("null in a required value", dict(sample, rms_dbfs=None)),
            ("ratio above 1", dict(sample, clipping=1.5)),
            ("level below the floor", dict(sample, peak_dbfs=-200.0)),

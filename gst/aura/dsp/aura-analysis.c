@@ -18,6 +18,7 @@ struct AuraAnalysis
   AuraLoudness *loudness;
   AuraResampler *resampler;
   AuraVad *vad;
+  AuraProsody *prosody;
   float *scratch;               /* BLOCK_FRAMES * channels converted samples */
   float *mono;                  /* resampler output for one block */
   size_t mono_cap;
@@ -35,10 +36,14 @@ aura_analysis_new (double min_pause)
     return NULL;
   a->loudness = aura_loudness_new ();
   a->vad = aura_vad_new (AURA_ANALYSIS_RATE, min_pause);
-  if (a->loudness == NULL || a->vad == NULL) {
+  a->prosody = aura_prosody_new (AURA_ANALYSIS_RATE, AURA_ANALYSIS_PITCH_FLOOR,
+      AURA_ANALYSIS_PITCH_CEILING, AURA_ANALYSIS_WINDOW);
+  if (a->loudness == NULL || a->vad == NULL || a->prosody == NULL) {
     aura_analysis_free (a);
     return NULL;
   }
+  /* prosody follows the VAD frame by frame */
+  aura_vad_set_frame_func (a->vad, aura_prosody_frame, a->prosody);
   a->ses_m_max = a->ses_s_max = -INFINITY;
   return a;
 }
@@ -51,6 +56,7 @@ aura_analysis_free (AuraAnalysis * a)
   aura_loudness_free (a->loudness);
   aura_resampler_free (a->resampler);
   aura_vad_free (a->vad);
+  aura_prosody_free (a->prosody);
   free (a->scratch);
   free (a->mono);
   free (a);
@@ -101,9 +107,23 @@ aura_analysis_set_min_pause (AuraAnalysis * a, double min_pause)
     aura_vad_set_min_pause (a->vad, min_pause);
 }
 
+int
+aura_analysis_set_pitch_range (AuraAnalysis * a, double floor_hz,
+    double ceiling_hz)
+{
+  return aura_prosody_set_pitch_range (a->prosody, floor_hz, ceiling_hz);
+}
+
+int
+aura_analysis_set_window (AuraAnalysis * a, double seconds)
+{
+  return aura_prosody_set_window (a->prosody, seconds);
+}
+
 void
 aura_analysis_set_time (AuraAnalysis * a, double seconds)
 {
+  aura_prosody_reset (a->prosody);
   aura_loudness_discont (a->loudness);
   if (a->resampler)
     aura_resampler_reset (a->resampler);
@@ -142,6 +162,8 @@ analyse_block (AuraAnalysis * a, size_t frames)
 
   aura_loudness_add_frames (a->loudness, a->scratch, frames);
   n = aura_resampler_process (a->resampler, a->scratch, frames, a->mono);
+  /* prosody needs the samples before the VAD's frames refer to them */
+  aura_prosody_push (a->prosody, a->mono, n);
   aura_vad_process (a->vad, a->mono, n);
   a->iv_frames += frames;
   a->ses_frames += frames;
@@ -187,6 +209,7 @@ void
 aura_analysis_finish (AuraAnalysis * a)
 {
   aura_vad_finish (a->vad);
+  aura_prosody_finish (a->prosody);
 }
 
 void
@@ -205,6 +228,7 @@ aura_analysis_take_interval (AuraAnalysis * a, AuraIntervalResult * out)
   aura_loudness_take_interval (a->loudness, &li);
   out->true_peak = li.true_peak;
   aura_vad_take_interval (a->vad, &out->vad);
+  aura_prosody_take_interval (a->prosody, &out->prosody);
 
   a->ses_m_max = fmax (a->ses_m_max, li.momentary_max);
   a->ses_s_max = fmax (a->ses_s_max, li.short_term_max);
@@ -218,6 +242,12 @@ size_t
 aura_analysis_take_pauses (AuraAnalysis * a, AuraPause * out, size_t max)
 {
   return aura_vad_take_pauses (a->vad, out, max);
+}
+
+size_t
+aura_analysis_take_fillers (AuraAnalysis * a, AuraSpan * out, size_t max)
+{
+  return aura_prosody_take_fillers (a->prosody, out, max);
 }
 
 uint64_t
@@ -241,4 +271,5 @@ aura_analysis_get_session (AuraAnalysis * a, AuraSessionResult * out)
   out->momentary_max_lufs = a->ses_m_max;
   out->short_term_max_lufs = a->ses_s_max;
   aura_vad_get_session (a->vad, &out->vad);
+  aura_prosody_get_session (a->prosody, &out->prosody);
 }

@@ -1,6 +1,6 @@
 /* AURA — the analysis engine: one object that takes interleaved samples of any
  * supported format and runs every measurement on them (levels, loudness, voice
- * activity, pauses), interval by interval.
+ * activity, pauses, pitch, pace, filled pauses), interval by interval.
  *
  * Plain C, no GStreamer types, so the whole analysis can be tested and benchmarked
  * without a pipeline. The caller decides where intervals end (it splits its input
@@ -15,6 +15,7 @@
 
 #include "aura-levels.h"
 #include "aura-loudness.h"
+#include "aura-prosody.h"
 #include "aura-vad.h"
 
 /* The rate speech features are computed at, whatever the input rate. */
@@ -41,6 +42,7 @@ typedef struct
   double range_lu;
   double true_peak;             /* linear, max over channels in the interval */
   AuraVadInterval vad;
+  AuraProsodyInterval prosody;
 } AuraIntervalResult;
 
 typedef struct
@@ -52,7 +54,13 @@ typedef struct
   double true_peak;             /* linear */
   double momentary_max_lufs, short_term_max_lufs;       /* -INFINITY if none */
   AuraVadSession vad;
+  AuraProsodySession prosody;
 } AuraSessionResult;
+
+/* Defaults of the speech settings. */
+#define AURA_ANALYSIS_PITCH_FLOOR 60.0
+#define AURA_ANALYSIS_PITCH_CEILING 500.0
+#define AURA_ANALYSIS_WINDOW 10.0
 
 AuraAnalysis *aura_analysis_new (double min_pause);
 void aura_analysis_free (AuraAnalysis * a);
@@ -63,6 +71,10 @@ int aura_analysis_configure (AuraAnalysis * a, AuraSampleFormat format,
     unsigned rate, unsigned channels, const AuraChannelWeight * weights,
     int true_peak);
 void aura_analysis_set_min_pause (AuraAnalysis * a, double min_pause);
+/* Each returns 0, or -1 for an invalid value (see aura-prosody.h). */
+int aura_analysis_set_pitch_range (AuraAnalysis * a, double floor_hz,
+    double ceiling_hz);
+int aura_analysis_set_window (AuraAnalysis * a, double seconds);
 
 /* A discontinuity: the next frame is at @seconds. Sliding windows and filters
  * restart; no pause spans the discontinuity. */
@@ -76,6 +88,8 @@ void aura_analysis_finish (AuraAnalysis * a);
 
 void aura_analysis_take_interval (AuraAnalysis * a, AuraIntervalResult * out);
 size_t aura_analysis_take_pauses (AuraAnalysis * a, AuraPause * out,
+    size_t max);
+size_t aura_analysis_take_fillers (AuraAnalysis * a, AuraSpan * out,
     size_t max);
 /* NaN/Inf samples seen in the session so far (cheap: for per-buffer checks). */
 uint64_t aura_analysis_invalid_samples (const AuraAnalysis * a);

@@ -98,8 +98,7 @@ int
 aura_pitch_set_range (AuraPitch * p, double floor_hz, double ceiling_hz)
 {
   if (!(floor_hz >= AURA_PITCH_MIN_HZ && ceiling_hz <= AURA_PITCH_MAX_HZ
-          && floor_hz < ceiling_hz
-          && ceiling_hz <= AURA_PITCH_RATE / 8.0 + 1e-9))
+          && floor_hz < ceiling_hz))
     return -1;
   p->floor_hz = floor_hz;
   p->ceiling_hz = ceiling_hz;
@@ -240,7 +239,8 @@ static double
 refine (AuraPitch * p, uint64_t end, double tau)
 {
   unsigned f = p->factor, span = p->window * f, j, k;
-  int centre = (int) lround (tau * f), lo = centre - (int) f, hi = centre + (int) f;
+  int centre = (int) lround (tau * f), lo = centre - (int) f, hi =
+      centre + (int) f;
   float d[64];
   uint64_t start;
   unsigned best = 0;

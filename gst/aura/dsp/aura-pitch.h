@@ -18,7 +18,7 @@
 
 #define AURA_PITCH_RATE 4000    /* internal rate */
 #define AURA_PITCH_MIN_HZ 40.0
-#define AURA_PITCH_MAX_HZ 1000.0
+#define AURA_PITCH_MAX_HZ 800.0
 
 typedef struct AuraPitch AuraPitch;
 
@@ -29,8 +29,8 @@ typedef struct
 } AuraPitchEstimate;
 
 /* @rate: rate of the pushed signal, a multiple of AURA_PITCH_RATE (16000);
- * @floor_hz < @ceiling_hz within AURA_PITCH_MIN_HZ..AURA_PITCH_MAX_HZ, ceiling
- * at most AURA_PITCH_RATE / 8. NULL if invalid. */
+ * @floor_hz < @ceiling_hz within AURA_PITCH_MIN_HZ..AURA_PITCH_MAX_HZ (a period
+ * of at least 5 samples at 4 kHz). NULL if invalid. */
 AuraPitch *aura_pitch_new (unsigned rate, double floor_hz, double ceiling_hz);
 void aura_pitch_free (AuraPitch * p);
 /* Returns 0, or -1 for an invalid range (the old one stays). */

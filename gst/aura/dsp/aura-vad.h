@@ -49,10 +49,31 @@ typedef struct
   double pause_time, longest_pause;
 } AuraVadSession;
 
+/* What the VAD saw in one 10 ms frame, for analyses that follow it (pitch, pace,
+ * fillers). */
+typedef struct
+{
+  double time;                  /* start of the frame's hop, s */
+  uint64_t sample_end;          /* samples processed (not declared silent) since
+                                 * the clock was set, at the end of this frame */
+  double power_db;              /* speech-band energy of the 20 ms window, dBFS */
+  double tilt_db;               /* energy below 1 kHz over energy above, dB */
+  double noise_db;              /* noise floor estimate */
+  int active;                   /* above the speech threshold */
+  int speech;                   /* inside a speech segment (gaps shorter than
+                                 * min-pause included, as far as known) */
+  int silent;                   /* declared silence (GAP): no signal */
+} AuraVadFrame;
+
+typedef void (*AuraVadFrameFunc) (void *user_data, const AuraVadFrame * frame);
+
 /* @rate: analysis rate (8000..48000); @min_pause: seconds (> 0). NULL if invalid. */
 AuraVad *aura_vad_new (unsigned rate, double min_pause);
 void aura_vad_free (AuraVad * v);
 void aura_vad_set_min_pause (AuraVad * v, double min_pause);
+/* Calls @func for every frame, once its decision is made. */
+void aura_vad_set_frame_func (AuraVad * v, AuraVadFrameFunc func,
+    void *user_data);
 
 /* Sets the clock: the next sample is at @time seconds. Closes the current speech
  * segment without a pause (what lies between is unknown). */
