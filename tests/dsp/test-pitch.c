@@ -10,7 +10,7 @@
 
 /* Harmonic series at @f0 (1/k amplitudes up to 3.5 kHz), @seconds long. */
 static float *
-make_harmonic (double f0, double f0_end, double seconds, size_t * n_out)
+make_harmonic (double f0, double f0_end, double seconds, size_t *n_out)
 {
   size_t n = (size_t) (seconds * RATE), i;
   float *x = malloc (n * sizeof (float));

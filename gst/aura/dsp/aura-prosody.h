@@ -83,8 +83,7 @@ void aura_prosody_finish (AuraProsody * p);
 
 void aura_prosody_take_interval (AuraProsody * p, AuraProsodyInterval * out);
 size_t aura_prosody_take_fillers (AuraProsody * p, AuraSpan * out, size_t max);
-void aura_prosody_get_session (const AuraProsody * p,
-    AuraProsodySession * out);
+void aura_prosody_get_session (const AuraProsody * p, AuraProsodySession * out);
 
 /* Words per syllable factor for words per minute: syllables per word of the
  * language ("en", "fr"; documented in docs/metrics.md), 0 if unknown. */
