@@ -11,6 +11,7 @@
 #define OCTAVE_TOLERANCE  0.10  /* CMND margin to prefer the other octave */
 #define OCTAVE_MEMORY     5     /* estimates an octave reference lives */
 #define DECIMATOR_TAPS    47    /* 16 -> 4 kHz, pass 1.6 kHz, stop 2.4 kHz */
+#define PUSH_CHUNK        1024  /* inputs decimated at a time */
 
 struct AuraPitch
 {
@@ -21,7 +22,11 @@ struct AuraPitch
   /* rings of the input (for the fine search) and of the 4 kHz signal */
   float *in_ring, *dec_ring;
   unsigned in_len, dec_len;     /* ring sizes */
+  float *dec_work;              /* DECIMATOR_TAPS - 1 inputs, then a chunk */
   uint64_t pushed;              /* input samples since reset */
+  unsigned in_pos, dec_pos;     /* next write positions: pushed % in_len, and
+                                 * (pushed / factor) % dec_len */
+  unsigned phase;               /* inputs of this chunk before the next output */
   float *diff, *cmnd, *frame, *fine;
   double last_f0;
   unsigned last_age;
@@ -65,16 +70,19 @@ aura_pitch_new (unsigned rate, double floor_hz, double ceiling_hz)
   /* the largest window any valid range needs: 2 periods of the lowest floor */
   max_window = (unsigned) (2.0 * AURA_PITCH_RATE / AURA_PITCH_MIN_HZ) + 2;
   p->in_ring = calloc (p->in_len, sizeof (float));
+  p->dec_work = calloc (DECIMATOR_TAPS - 1 + PUSH_CHUNK, sizeof (float));
   p->dec_ring = calloc (p->dec_len, sizeof (float));
-  p->diff = calloc (max_window, sizeof (float));
+  p->diff = calloc (max_window + 8, sizeof (float));
   p->cmnd = calloc (max_window, sizeof (float));
-  p->frame = calloc (2 * max_window, sizeof (float));
+  p->frame = calloc (2 * max_window + 8, sizeof (float));
   p->fine = calloc ((2 * max_window + 4) * p->factor, sizeof (float));
-  if (!p->in_ring || !p->dec_ring || !p->diff || !p->cmnd || !p->frame
-      || !p->fine || aura_pitch_set_range (p, floor_hz, ceiling_hz) != 0) {
+  if (!p->in_ring || !p->dec_ring || !p->dec_work || !p->diff || !p->cmnd
+      || !p->frame || !p->fine
+      || aura_pitch_set_range (p, floor_hz, ceiling_hz) != 0) {
     aura_pitch_free (p);
     return NULL;
   }
+  p->phase = p->factor - 1;
   /* cut-off between the 1.6 kHz passband and the 2.4 kHz stopband edge */
   design_decimator (p->taps, DECIMATOR_TAPS, 2000.0 / rate);
   return p;
@@ -87,6 +95,7 @@ aura_pitch_free (AuraPitch * p)
     return;
   free (p->in_ring);
   free (p->dec_ring);
+  free (p->dec_work);
   free (p->diff);
   free (p->cmnd);
   free (p->frame);
@@ -114,7 +123,10 @@ aura_pitch_reset (AuraPitch * p)
 {
   memset (p->in_ring, 0, p->in_len * sizeof (float));
   memset (p->dec_ring, 0, p->dec_len * sizeof (float));
+  memset (p->dec_work, 0, (DECIMATOR_TAPS - 1) * sizeof (float));
   p->pushed = 0;
+  p->in_pos = p->dec_pos = 0;
+  p->phase = p->factor - 1;
   p->last_f0 = 0.0;
   p->last_age = 0;
 }
@@ -125,22 +137,50 @@ in_at (const AuraPitch * p, uint64_t i)
   return p->in_ring[i % p->in_len];
 }
 
+/* Dot product with four accumulators: independent chains the CPU overlaps. */
+static float
+dot (const float *h, const float *x, unsigned n)
+{
+  float a0 = 0.0f, a1 = 0.0f, a2 = 0.0f, a3 = 0.0f;
+  unsigned k = 0;
+
+  for (; k + 4 <= n; k += 4) {
+    a0 += h[k] * x[k];
+    a1 += h[k + 1] * x[k + 1];
+    a2 += h[k + 2] * x[k + 2];
+    a3 += h[k + 3] * x[k + 3];
+  }
+  for (; k < n; k++)
+    a0 += h[k] * x[k];
+  return (a0 + a1) + (a2 + a3);
+}
+
 void
 aura_pitch_push (AuraPitch * p, const float *x, size_t n)
 {
-  size_t i;
+  const unsigned hist = DECIMATOR_TAPS - 1;
 
-  for (i = 0; i < n; i++) {
-    uint64_t idx = p->pushed++;
-    p->in_ring[idx % p->in_len] = x[i];
-    /* a decimated sample at every factor-th input, from the last taps inputs */
-    if (idx % p->factor == p->factor - 1 && idx + 1 >= DECIMATOR_TAPS) {
-      float acc = 0.0f;
-      unsigned k;
-      for (k = 0; k < DECIMATOR_TAPS; k++)
-        acc += p->taps[k] * in_at (p, idx - k);
-      p->dec_ring[(idx / p->factor) % p->dec_len] = acc;
+  while (n > 0) {
+    size_t take = n < PUSH_CHUNK ? n : PUSH_CHUNK, i;
+    /* ring positions advance with a compare, not a 64-bit division */
+    for (i = 0; i < take; i++) {
+      p->in_ring[p->in_pos] = x[i];
+      if (++p->in_pos == p->in_len)
+        p->in_pos = 0;
+      p->dec_work[hist + i] = x[i];
     }
+    /* a decimated sample at every factor-th input (the filter is symmetric:
+     * dec_work + i holds the taps inputs that end at input i) */
+    for (i = p->phase; i < take; i += p->factor) {
+      p->dec_ring[p->dec_pos] = dot (p->taps, p->dec_work + i, DECIMATOR_TAPS);
+      if (++p->dec_pos == p->dec_len)
+        p->dec_pos = 0;
+    }
+    p->phase = (unsigned) (i - take);
+    memmove (p->dec_work, p->dec_work + take, hist * sizeof (float));
+    p->pushed += take;
+    x += take;
+    n -= take;
   }
 }
 
@@ -156,25 +196,42 @@ parabolic_min (const float *y, unsigned i)
   return i + 0.5 * (a - c) / den;
 }
 
+/* d[tau] = sum over j < window of (x[j] - x[j + tau])^2 for tau in 1..lags
+ * (rounded up to a multiple of 8; x must hold window + that many samples). The
+ * inner loop runs over the lags with a fixed stride, so it vectorises. */
+static void
+accumulate_differences (float *restrict d, const float *restrict x,
+    unsigned window, unsigned lags)
+{
+  unsigned tau, j, n = (lags + 8) & ~7u;
+
+  for (tau = 0; tau < n; tau++)
+    d[tau] = 0.0f;
+  for (j = 0; j < window; j++) {
+    const float xj = x[j];
+    const float *xt = x + j;
+    for (tau = 0; tau < n; tau++) {
+      float v = xj - xt[tau];
+      d[tau] += v * v;
+    }
+  }
+}
+
 /* YIN's difference d(tau) for tau in 1..tau_max over the frame, and its cumulative
  * mean normalised form. */
 static void
 difference (AuraPitch * p)
 {
   const float *x = p->frame;
-  unsigned tau, j;
+  float *d = p->diff;
+  unsigned tau;
   double running = 0.0;
 
+  accumulate_differences (d, x, p->window, p->tau_max);
   p->cmnd[0] = 1.0f;
   for (tau = 1; tau <= p->tau_max; tau++) {
-    float d = 0.0f;
-    for (j = 0; j < p->window; j++) {
-      float v = x[j] - x[j + tau];
-      d += v * v;
-    }
-    p->diff[tau] = d;
-    running += d;
-    p->cmnd[tau] = running > 0.0 ? (float) (d * tau / running) : 1.0f;
+    running += d[tau];
+    p->cmnd[tau] = running > 0.0 ? (float) (d[tau] * tau / running) : 1.0f;
   }
 }
 
@@ -253,14 +310,15 @@ refine (AuraPitch * p, uint64_t end, double tau)
   start = end - span - hi - 1;
   for (j = 0; j < span + (unsigned) hi + 1; j++)
     p->fine[j] = in_at (p, start + j);
-  for (k = 0; k <= (unsigned) (hi - lo + 2); k++) {
-    int lag = lo - 1 + (int) k;
-    float acc = 0.0f;
-    for (j = 0; j < span; j++) {
-      float v = p->fine[j] - p->fine[j + lag];
-      acc += v * v;
+  for (k = 0; k <= (unsigned) (hi - lo + 2); k++)
+    d[k] = 0.0f;
+  for (j = 0; j < span; j++) {
+    const float xj = p->fine[j];
+    const float *xt = p->fine + j + lo - 1;
+    for (k = 0; k <= (unsigned) (hi - lo + 2); k++) {
+      float v = xj - xt[k];
+      d[k] += v * v;
     }
-    d[k] = acc;
   }
   for (k = 1; k <= (unsigned) (hi - lo + 1); k++)
     if (d[k] < d[best] || best == 0)
@@ -268,6 +326,23 @@ refine (AuraPitch * p, uint64_t end, double tau)
   if (best == 0 || best >= (unsigned) (hi - lo + 2))
     return tau;
   return (lo - 1 + parabolic_min (d, best)) / f;
+}
+
+/* Energy over the energy of the first difference, in dB: high for a spectrum
+ * dominated by low frequencies, lower as energy moves up; a cheap stand-in for
+ * the spectral envelope when following a held vowel. */
+static double
+spectral_balance (const float *x, unsigned n)
+{
+  double e = 0.0, de = 0.0;
+  unsigned j;
+
+  for (j = 1; j < n; j++) {
+    double dx = x[j] - x[j - 1];
+    e += (double) x[j] * x[j];
+    de += dx * dx;
+  }
+  return 10.0 * log10 ((e + 1e-12) / (de + 1e-12));
 }
 
 int
@@ -279,6 +354,7 @@ aura_pitch_estimate (AuraPitch * p, uint64_t end, AuraPitchEstimate * out)
 
   out->f0 = 0.0;
   out->periodicity = 0.0;
+  out->tilt_db = 0.0;
   if (end > p->pushed || dec_end < need + DECIMATOR_TAPS / p->factor
       || p->pushed - end > p->in_len / 2)
     return -1;
@@ -286,6 +362,7 @@ aura_pitch_estimate (AuraPitch * p, uint64_t end, AuraPitchEstimate * out)
   for (j = 0; j < need; j++)
     p->frame[j] = p->dec_ring[(start + j) % p->dec_len];
   difference (p);
+  out->tilt_db = spectral_balance (p->frame, need);
   tau = protect_octave (p, pick_period (p));
   out->periodicity = 1.0 - p->cmnd[tau];
   if (p->cmnd[tau] > VOICING_THRESHOLD || tau <= p->tau_min - 1

@@ -26,6 +26,8 @@ typedef struct
 {
   double f0;                    /* Hz; 0 when unvoiced */
   double periodicity;           /* 1 - CMND at the period: 1 = perfectly periodic */
+  double tilt_db;               /* spectral balance of the window: energy over
+                                 * the energy of its first difference, dB */
 } AuraPitchEstimate;
 
 /* @rate: rate of the pushed signal, a multiple of AURA_PITCH_RATE (16000);

@@ -16,7 +16,7 @@
 #define SMOOTH_FRAMES     5     /* intensity smoothing: 50 ms */
 #define PEAK_DIP_DB       2.0   /* De Jong & Wempe's minimum dip */
 #define FILLER_PITCH_ST   1.0   /* max distance from the run's mean pitch */
-#define FILLER_TILT_DB    4.0   /* max distance from the run's mean tilt */
+#define FILLER_TILT_DB    2.0   /* max distance from the run's mean tilt */
 #define MAX_FILLER_S      4.0   /* a held vowel longer than this is singing */
 
 typedef struct
@@ -46,6 +46,7 @@ struct AuraProsody
 
   /* pitch */
   double last_f0;               /* latest estimate, held between pitch frames */
+  double last_tilt;             /* its spectral balance, dB */
   unsigned frame_count;
   StHistogram iv_hist, ses_hist;
   double iv_min, iv_max;
@@ -260,8 +261,10 @@ pitch_frame (AuraProsody * p, const AuraVadFrame * fr)
     variability_push (p, NAN);
     return;
   }
-  if (aura_pitch_estimate (p->pitch, fr->sample_end, &e) == 0 && fr->active)
+  if (aura_pitch_estimate (p->pitch, fr->sample_end, &e) == 0 && fr->active) {
     p->last_f0 = e.f0;
+    p->last_tilt = e.tilt_db;
+  }
   p->iv.speech_frames++;
   p->ses.speech_frames++;
   if (p->last_f0 > 0.0) {
@@ -322,9 +325,9 @@ filler_frame (AuraProsody * p, const AuraVadFrame * fr)
   }
   st = hz_to_st (p->last_f0);
   if (r->active && fabs (st - r->sum_st / r->n) <= FILLER_PITCH_ST
-      && fabs (fr->tilt_db - r->sum_tilt / r->n) <= FILLER_TILT_DB) {
+      && fabs (p->last_tilt - r->sum_tilt / r->n) <= FILLER_TILT_DB) {
     r->sum_st += st;
-    r->sum_tilt += fr->tilt_db;
+    r->sum_tilt += p->last_tilt;
     r->n++;
     r->last = end;
     return;
@@ -334,7 +337,7 @@ filler_frame (AuraProsody * p, const AuraVadFrame * fr)
   r->start = fr->time;
   r->last = end;
   r->sum_st = st;
-  r->sum_tilt = fr->tilt_db;
+  r->sum_tilt = p->last_tilt;
   r->n = 1;
 }
 

@@ -34,9 +34,8 @@ struct AuraVad
 {
   unsigned rate, hop;
   unsigned min_pause_frames;
-  Biquad hp, lp, low;           /* speech band; its part below 1 kHz */
+  Biquad hp, lp;                /* the speech band */
   double half_prev, half_acc;
-  double low_prev, low_acc;     /* the same sums for the low part */
   uint64_t samples;             /* processed since the clock was set */
   AuraVadFrameFunc frame_func;
   void *frame_data;
@@ -128,7 +127,6 @@ aura_vad_new (unsigned rate, double min_pause)
   v->alpha = 1.0 - exp (-HOP_SECONDS / NOISE_TAU_S);
   design_biquad (&v->hp, rate, 150.0, 1);
   design_biquad (&v->lp, rate, rate > 8000 ? 4000.0 : 3600.0, 0);
-  design_biquad (&v->low, rate, 1000.0, 0);
   aura_vad_set_min_pause (v, min_pause);
   v->iv.noise_floor_db = -120.0;
   return v;
@@ -329,7 +327,7 @@ aura_vad_set_frame_func (AuraVad * v, AuraVadFrameFunc func, void *user_data)
 }
 
 static void
-emit_frame (AuraVad * v, double power, double low_power, int act, int silent)
+emit_frame (AuraVad * v, double power, int act, int silent)
 {
   AuraVadFrame fr;
 
@@ -338,9 +336,6 @@ emit_frame (AuraVad * v, double power, double low_power, int act, int silent)
   fr.time = frame_time (v, v->frame);
   fr.sample_end = v->samples;
   fr.power_db = 10.0 * log10 (power + POWER_EPSILON);
-  fr.tilt_db = 10.0 * log10 ((low_power + POWER_EPSILON) /
-      (power - low_power > 0.0 ? power - low_power + POWER_EPSILON :
-          POWER_EPSILON));
   fr.noise_db = 10.0 * log10 (v->noise_power + POWER_EPSILON);
   fr.active = act;
   fr.speech = v->seg == SEG_SPEECH || in_short_gap (v);
@@ -349,7 +344,7 @@ emit_frame (AuraVad * v, double power, double low_power, int act, int silent)
 }
 
 static void
-analyse_frame (AuraVad * v, double power, double low_power)
+analyse_frame (AuraVad * v, double power)
 {
   double db = 10.0 * log10 (power + POWER_EPSILON);
   double noise_db, threshold;
@@ -373,7 +368,7 @@ analyse_frame (AuraVad * v, double power, double low_power)
     v->ses_active_power_sum += power;
   }
   segment_step (v, act);
-  emit_frame (v, power, low_power, act, 0);
+  emit_frame (v, power, act, 0);
   v->frame++;
 }
 
@@ -384,17 +379,13 @@ aura_vad_process (AuraVad * v, const float *x, size_t n)
 
   for (i = 0; i < n; i++) {
     double y = biquad (&v->lp, biquad (&v->hp, x[i]));
-    double yl = biquad (&v->low, y);
     v->half_acc += y * y;
-    v->low_acc += yl * yl;
     v->samples++;
     if (++v->half_fill == v->hop) {
       /* 20 ms window: this hop and the previous one */
-      analyse_frame (v, (v->half_prev + v->half_acc) / (2.0 * v->hop),
-          (v->low_prev + v->low_acc) / (2.0 * v->hop));
+      analyse_frame (v, (v->half_prev + v->half_acc) / (2.0 * v->hop));
       v->half_prev = v->half_acc;
-      v->low_prev = v->low_acc;
-      v->half_acc = v->low_acc = 0.0;
+      v->half_acc = 0.0;
       v->half_fill = 0;
     }
   }
@@ -406,14 +397,14 @@ aura_vad_silence (AuraVad * v, size_t n)
   size_t frames = (v->half_fill + n) / v->hop, i;
 
   v->half_fill = (unsigned) ((v->half_fill + n) % v->hop);
-  v->half_prev = v->half_acc = v->low_prev = v->low_acc = 0.0;
+  v->half_prev = v->half_acc = 0.0;
   v->active = 0;
   for (i = 0; i < frames; i++) {
     v->iv.frames++;
     v->ses.frames++;
     v->ses_noise_power_sum += v->noise_power;
     segment_step (v, 0);
-    emit_frame (v, 0.0, 0.0, 0, 1);
+    emit_frame (v, 0.0, 0, 1);
     v->frame++;
   }
 }
@@ -442,9 +433,9 @@ aura_vad_set_time (AuraVad * v, double time)
   v->anchor = time;
   v->frame = 0;
   v->samples = 0;
-  v->half_prev = v->half_acc = v->low_prev = v->low_acc = 0.0;
+  v->half_prev = v->half_acc = 0.0;
   v->half_fill = 0;
-  v->hp.z1 = v->hp.z2 = v->lp.z1 = v->lp.z2 = v->low.z1 = v->low.z2 = 0.0;
+  v->hp.z1 = v->hp.z2 = v->lp.z1 = v->lp.z2 = 0.0;
   v->active = 0;
   /* the noise estimate and its tracker carry over: the room rarely changes with a
    * discontinuity, and the tracker forgets it within NOISE_WINDOW_S if it did */

@@ -57,7 +57,6 @@ typedef struct
   uint64_t sample_end;          /* samples processed (not declared silent) since
                                  * the clock was set, at the end of this frame */
   double power_db;              /* speech-band energy of the 20 ms window, dBFS */
-  double tilt_db;               /* energy below 1 kHz over energy above, dB */
   double noise_db;              /* noise floor estimate */
   int active;                   /* above the speech threshold */
   int speech;                   /* inside a speech segment (gaps shorter than
