@@ -17,6 +17,7 @@
 #define PEAK_DIP_DB       2.0   /* De Jong & Wempe's minimum dip */
 #define FILLER_PITCH_ST   1.0   /* max distance from the run's mean pitch */
 #define FILLER_TILT_DB    2.0   /* max distance from the run's mean tilt */
+#define FILLER_LEVEL_DB   6.0   /* max distance from the run's mean level */
 #define MAX_FILLER_S      4.0   /* a held vowel longer than this is singing */
 
 typedef struct
@@ -35,7 +36,7 @@ typedef struct
 {
   int active;
   double start, last;           /* seconds */
-  double sum_st, sum_tilt;
+  double sum_st, sum_tilt, sum_db;
   unsigned n;
 } FillerRun;
 
@@ -312,7 +313,8 @@ filler_close (AuraProsody * p)
   r->active = 0;
 }
 
-/* A held vowel: voiced pitch frames whose pitch and tilt stay near their mean. */
+/* A held vowel: voiced pitch frames whose pitch, spectral balance and level stay
+ * near their means (syllables would break the level; words, pitch and spectrum). */
 static void
 filler_frame (AuraProsody * p, const AuraVadFrame * fr)
 {
@@ -325,9 +327,11 @@ filler_frame (AuraProsody * p, const AuraVadFrame * fr)
   }
   st = hz_to_st (p->last_f0);
   if (r->active && fabs (st - r->sum_st / r->n) <= FILLER_PITCH_ST
-      && fabs (p->last_tilt - r->sum_tilt / r->n) <= FILLER_TILT_DB) {
+      && fabs (p->last_tilt - r->sum_tilt / r->n) <= FILLER_TILT_DB
+      && fabs (fr->power_db - r->sum_db / r->n) <= FILLER_LEVEL_DB) {
     r->sum_st += st;
     r->sum_tilt += p->last_tilt;
+    r->sum_db += fr->power_db;
     r->n++;
     r->last = end;
     return;
@@ -338,6 +342,7 @@ filler_frame (AuraProsody * p, const AuraVadFrame * fr)
   r->last = end;
   r->sum_st = st;
   r->sum_tilt = p->last_tilt;
+  r->sum_db = fr->power_db;
   r->n = 1;
 }
 
