@@ -8,10 +8,11 @@
 #define RING_SECONDS      0.5
 #define YIN_THRESHOLD     0.15  /* CMND of the first acceptable dip */
 #define VOICING_THRESHOLD 0.40  /* above this CMND the window is unvoiced */
-#define OCTAVE_TOLERANCE  0.10  /* CMND margin to prefer the other octave */
-#define OCTAVE_MEMORY     5     /* estimates an octave reference lives */
-#define DECIMATOR_TAPS    47    /* 16 -> 4 kHz, pass 1.6 kHz, stop 2.4 kHz */
-#define PUSH_CHUNK        1024  /* inputs decimated at a time */
+#define CANDIDATE_CMND    0.60  /* dips above this at 4 kHz are not candidates */
+#define OCTAVE_TOLERANCE  0.05  /* CMND margin to take the octave above */
+#define CONFIDENT_CMND    0.20  /* estimates this periodic become references */
+#define OCTAVE_MEMORY_S   0.10  /* a reference lives this long (signal time) */
+#define DECIMATOR_TAPS    47    /* 16 -> 8/4 kHz, pass 1.6 kHz, stop 2.4 kHz */
 
 struct AuraPitch
 {
@@ -19,17 +20,19 @@ struct AuraPitch
   double floor_hz, ceiling_hz;
   unsigned tau_min, tau_max, window;    /* at AURA_PITCH_RATE */
   float taps[DECIMATOR_TAPS];
-  /* rings of the input (for the fine search) and of the 4 kHz signal */
+  /* rings of the input (for the fine search) and of the band-limited signal at
+   * 8 kHz (AURA_PITCH_RATE is its every other sample) */
   float *in_ring, *dec_ring;
   unsigned in_len, dec_len;     /* ring sizes */
-  float *dec_work;              /* DECIMATOR_TAPS - 1 inputs, then a chunk */
+  float *dec_work;              /* inputs of the 8 kHz samples being made */
   uint64_t pushed;              /* input samples since reset */
-  unsigned in_pos, dec_pos;     /* next write positions: pushed % in_len, and
-                                 * (pushed / factor) % dec_len */
-  unsigned phase;               /* inputs of this chunk before the next output */
-  float *diff, *cmnd, *frame, *fine;
-  double last_f0;
-  unsigned last_age;
+  unsigned in_pos;              /* next write position: pushed % in_len */
+  uint64_t dec_done;            /* 8 kHz samples made so far (lazily: only
+                                 * where an estimate needs them) */
+  unsigned half;                /* input samples per 8 kHz sample: factor / 2 */
+  float *diff, *cmnd, *frame, *frame8, *fine;
+  double ref_f0;                /* a recent confident estimate, or 0 */
+  uint64_t ref_end;             /* where it was made */
 };
 
 static void
@@ -58,31 +61,33 @@ aura_pitch_new (unsigned rate, double floor_hz, double ceiling_hz)
   AuraPitch *p;
   unsigned max_window;
 
-  if (rate == 0 || rate % AURA_PITCH_RATE != 0)
+  if (rate == 0 || rate % (2 * AURA_PITCH_RATE) != 0)
     return NULL;
   p = calloc (1, sizeof (AuraPitch));
   if (p == NULL)
     return NULL;
   p->rate = rate;
   p->factor = rate / AURA_PITCH_RATE;
+  p->half = p->factor / 2;
   p->in_len = (unsigned) (rate * RING_SECONDS);
-  p->dec_len = (unsigned) (AURA_PITCH_RATE * RING_SECONDS);
+  p->dec_len = (unsigned) (2 * AURA_PITCH_RATE * RING_SECONDS);
   /* the largest window any valid range needs: 2 periods of the lowest floor */
   max_window = (unsigned) (2.0 * AURA_PITCH_RATE / AURA_PITCH_MIN_HZ) + 2;
   p->in_ring = calloc (p->in_len, sizeof (float));
-  p->dec_work = calloc (DECIMATOR_TAPS - 1 + PUSH_CHUNK, sizeof (float));
+  p->dec_work = calloc ((4 * max_window + 16) * (rate / (2 * AURA_PITCH_RATE))
+      + DECIMATOR_TAPS, sizeof (float));
   p->dec_ring = calloc (p->dec_len, sizeof (float));
   p->diff = calloc (max_window + 8, sizeof (float));
   p->cmnd = calloc (max_window, sizeof (float));
   p->frame = calloc (2 * max_window + 8, sizeof (float));
+  p->frame8 = calloc (4 * max_window + 8, sizeof (float));
   p->fine = calloc ((2 * max_window + 4) * p->factor, sizeof (float));
   if (!p->in_ring || !p->dec_ring || !p->dec_work || !p->diff || !p->cmnd
-      || !p->frame || !p->fine
+      || !p->frame || !p->frame8 || !p->fine
       || aura_pitch_set_range (p, floor_hz, ceiling_hz) != 0) {
     aura_pitch_free (p);
     return NULL;
   }
-  p->phase = p->factor - 1;
   /* cut-off between the 1.6 kHz passband and the 2.4 kHz stopband edge */
   design_decimator (p->taps, DECIMATOR_TAPS, 2000.0 / rate);
   return p;
@@ -123,18 +128,35 @@ aura_pitch_reset (AuraPitch * p)
 {
   memset (p->in_ring, 0, p->in_len * sizeof (float));
   memset (p->dec_ring, 0, p->dec_len * sizeof (float));
-  memset (p->dec_work, 0, (DECIMATOR_TAPS - 1) * sizeof (float));
   p->pushed = 0;
-  p->in_pos = p->dec_pos = 0;
-  p->phase = p->factor - 1;
-  p->last_f0 = 0.0;
-  p->last_age = 0;
+  p->in_pos = 0;
+  p->dec_done = 0;
+  p->ref_f0 = 0.0;
+  p->ref_end = 0;
 }
 
-static inline float
-in_at (const AuraPitch * p, uint64_t i)
+/* Copies inputs @first .. @first + @n - 1 from the ring (two copies at most, no
+ * division per sample); inputs before the stream read as zeros. */
+static void
+copy_inputs (const AuraPitch * p, int64_t first, unsigned n, float *dst)
 {
-  return p->in_ring[i % p->in_len];
+  unsigned done = 0, pos, run;
+
+  while (first < 0 && done < n) {
+    dst[done++] = 0.0f;
+    first++;
+  }
+  if (done == n)
+    return;
+  pos = (unsigned) ((uint64_t) first % p->in_len);
+  while (done < n) {
+    run = p->in_len - pos;
+    if (run > n - done)
+      run = n - done;
+    memcpy (dst + done, p->in_ring + pos, run * sizeof (float));
+    done += run;
+    pos = 0;
+  }
 }
 
 /* Dot product with four accumulators: independent chains the CPU overlaps. */
@@ -158,30 +180,38 @@ dot (const float *h, const float *x, unsigned n)
 void
 aura_pitch_push (AuraPitch * p, const float *x, size_t n)
 {
-  const unsigned hist = DECIMATOR_TAPS - 1;
+  size_t i;
 
-  while (n > 0) {
-    size_t take = n < PUSH_CHUNK ? n : PUSH_CHUNK, i;
-    /* ring positions advance with a compare, not a 64-bit division */
-    for (i = 0; i < take; i++) {
-      p->in_ring[p->in_pos] = x[i];
-      if (++p->in_pos == p->in_len)
-        p->in_pos = 0;
-      p->dec_work[hist + i] = x[i];
-    }
-    /* a decimated sample at every factor-th input (the filter is symmetric:
-     * dec_work + i holds the taps inputs that end at input i) */
-    for (i = p->phase; i < take; i += p->factor) {
-      p->dec_ring[p->dec_pos] = dot (p->taps, p->dec_work + i, DECIMATOR_TAPS);
-      if (++p->dec_pos == p->dec_len)
-        p->dec_pos = 0;
-    }
-    p->phase = (unsigned) (i - take);
-    memmove (p->dec_work, p->dec_work + take, hist * sizeof (float));
-    p->pushed += take;
-    x += take;
-    n -= take;
+  /* only stored: the band-limited copy is made when an estimate needs it, so
+   * silence costs one store per sample */
+  for (i = 0; i < n; i++) {
+    p->in_ring[p->in_pos] = x[i];
+    if (++p->in_pos == p->in_len)
+      p->in_pos = 0;
   }
+  p->pushed += n;
+}
+
+/* Makes the 8 kHz samples up to (not including) @target, from no earlier than
+ * @earliest: sample m filters the DECIMATOR_TAPS inputs that end at input
+ * m * half + half - 1 (the filter is symmetric, so their order does not matter). */
+static void
+decimate_until (AuraPitch * p, uint64_t target, uint64_t earliest)
+{
+  uint64_t first = p->dec_done > earliest ? p->dec_done : earliest, m;
+  int64_t in0;
+  unsigned count;
+
+  if (first >= target)
+    return;
+  /* inputs in0 .. last, where in0 may lie before the stream: zeros */
+  in0 = (int64_t) (first * p->half + p->half) - DECIMATOR_TAPS;
+  count = (unsigned) ((target - first) * p->half) + DECIMATOR_TAPS - p->half;
+  copy_inputs (p, in0, count, p->dec_work);
+  for (m = first; m < target; m++)
+    p->dec_ring[m % p->dec_len] = dot (p->taps,
+        p->dec_work + (m - first) * p->half, DECIMATOR_TAPS);
+  p->dec_done = target;
 }
 
 /* Parabolic interpolation of the minimum around index @i of @y. */
@@ -235,59 +265,91 @@ difference (AuraPitch * p)
   }
 }
 
-/* The first dip below the threshold (then its local minimum), or the global
- * minimum when none is below. */
-static unsigned
-pick_period (const AuraPitch * p)
+/* CMND of the 8 kHz frame around lag 2 * @tau (4 kHz units): the 4 kHz lag grid
+ * can straddle a period near a half-integer so badly that neither neighbour dips
+ * (an /a/ at 242 Hz reads 0.16 at both), which would send YIN to twice the
+ * period. Returns the lowest of lags 2 tau - 1 .. 2 tau + 1, normalised like the
+ * 4 kHz CMND at @tau, and its interpolated lag in 4 kHz units in @lag. */
+static float
+check_at_8k (AuraPitch * p, unsigned tau, double *lag)
 {
-  unsigned tau, best = p->tau_min;
+  const float *y = p->frame8;
+  unsigned span = 2 * p->window, j, k, best = 1;
+  double running = 0.0, norm;
+  float d[5] = { 0.0f, 0.0f, 0.0f, 0.0f, 0.0f };
 
-  for (tau = p->tau_min; tau < p->tau_max; tau++) {
-    if (p->cmnd[tau] < YIN_THRESHOLD) {
-      while (tau + 1 < p->tau_max && p->cmnd[tau + 1] < p->cmnd[tau])
-        tau++;
-      return tau;
+  /* lags 2 tau - 2 .. 2 tau + 2: the outer two only bracket the minimum */
+  for (j = 0; j < span; j++) {
+    const float yj = y[j];
+    const float *yt = y + j + 2 * tau - 2;
+    for (k = 0; k < 5; k++) {
+      float v = yj - yt[k];
+      d[k] += v * v;
     }
   }
-  for (tau = p->tau_min; tau < p->tau_max; tau++)
-    if (p->cmnd[tau] < p->cmnd[best])
-      best = tau;
-  return best;
+  for (k = 2; k <= 3; k++)
+    if (d[k] < d[best])
+      best = k;
+  for (j = 1; j <= tau; j++)
+    running += p->diff[j];
+  /* twice the samples: the 8 kHz differences are about twice the 4 kHz ones */
+  norm = running > 0.0 ? 2.0 * running / tau : 1.0;
+  *lag = (2 * tau - 2 + parabolic_min (d, best)) / 2.0;
+  return (float) (d[best] / norm);
 }
 
-/* Local minimum of the CMND within +-1 of @tau, clamped to the range. */
-static unsigned
-settle (const AuraPitch * p, unsigned tau)
+/* YIN's choice, made on the 8 kHz check of each 4 kHz dip: the first dip whose
+ * CMND is below the threshold, else the lowest. Returns the CMND, the lag (4 kHz
+ * units) in @lag, or 1.0 without any candidate. */
+static float
+pick_period (AuraPitch * p, double *lag)
 {
-  if (tau < p->tau_min + 1)
-    tau = p->tau_min + 1;
-  if (tau > p->tau_max - 1)
-    tau = p->tau_max - 1;
-  if (p->cmnd[tau - 1] < p->cmnd[tau])
-    tau--;
-  else if (p->cmnd[tau + 1] < p->cmnd[tau])
-    tau++;
-  return tau;
+  float best_cmnd = 1.0f;
+  unsigned tau;
+
+  *lag = 0.0;
+  for (tau = p->tau_min; tau < p->tau_max; tau++) {
+    double l;
+    float c;
+    if (p->cmnd[tau] > CANDIDATE_CMND || p->cmnd[tau] > p->cmnd[tau - 1]
+        || p->cmnd[tau] > p->cmnd[tau + 1])
+      continue;
+    c = check_at_8k (p, tau, &l);
+    if (c < YIN_THRESHOLD) {
+      *lag = l;
+      return c;
+    }
+    if (c < best_cmnd) {
+      best_cmnd = c;
+      *lag = l;
+    }
+  }
+  return best_cmnd;
 }
 
-/* Octave-error protection: prefer the period an octave away when it agrees with
- * the recent estimate and its CMND is nearly as low. */
-static unsigned
-protect_octave (const AuraPitch * p, unsigned tau)
+/* Octave protection: an estimate an octave below a recent confident one is moved
+ * up when the dip at half its period is nearly as deep. Never down: the first-dip
+ * rule already prefers the shortest period, and moving down on history alone
+ * would lock onto a wrong octave. */
+static double
+protect_octave (AuraPitch * p, uint64_t end, double lag, float *cmnd)
 {
-  double f = (double) AURA_PITCH_RATE / tau, ratio;
-  unsigned other;
+  double f = AURA_PITCH_RATE / lag, ratio, half_lag;
+  unsigned tau;
+  float c;
 
-  if (p->last_f0 <= 0.0 || p->last_age > OCTAVE_MEMORY)
-    return tau;
-  ratio = f / p->last_f0;
-  if (ratio > 1.7 && ratio < 2.3 && 2 * tau < p->tau_max)
-    other = settle (p, 2 * tau);
-  else if (ratio > 0.43 && ratio < 0.59 && tau / 2 > p->tau_min)
-    other = settle (p, tau / 2);
-  else
-    return tau;
-  return p->cmnd[other] < p->cmnd[tau] + OCTAVE_TOLERANCE ? other : tau;
+  if (p->ref_f0 <= 0.0 || end - p->ref_end > OCTAVE_MEMORY_S * p->rate)
+    return lag;
+  ratio = f / p->ref_f0;
+  tau = (unsigned) lround (lag / 2.0);
+  if (ratio < 0.43 || ratio > 0.59 || tau <= p->tau_min || tau >= p->tau_max)
+    return lag;
+  c = check_at_8k (p, tau, &half_lag);
+  if (c < *cmnd + OCTAVE_TOLERANCE) {
+    *cmnd = c;
+    return half_lag;
+  }
+  return lag;
 }
 
 /* Refines the period on the full-rate signal: the squared difference around
@@ -296,8 +358,10 @@ static double
 refine (AuraPitch * p, uint64_t end, double tau)
 {
   unsigned f = p->factor, span = p->window * f, j, k;
-  int centre = (int) lround (tau * f), lo = centre - (int) f, hi =
-      centre + (int) f;
+  /* the 8 kHz check placed the period within half an 8 kHz sample: +-2 lags
+   * here bracket it */
+  int centre = (int) lround (tau * f), lo = centre - (int) (f / 2), hi =
+      centre + (int) (f / 2);
   float d[64];
   uint64_t start;
   unsigned best = 0;
@@ -308,8 +372,7 @@ refine (AuraPitch * p, uint64_t end, double tau)
       || span + hi + 1 > p->in_len / 2)
     return tau;
   start = end - span - hi - 1;
-  for (j = 0; j < span + (unsigned) hi + 1; j++)
-    p->fine[j] = in_at (p, start + j);
+  copy_inputs (p, (int64_t) start, span + (unsigned) hi + 1, p->fine);
   for (k = 0; k <= (unsigned) (hi - lo + 2); k++)
     d[k] = 0.0f;
   for (j = 0; j < span; j++) {
@@ -348,36 +411,41 @@ spectral_balance (const float *x, unsigned n)
 int
 aura_pitch_estimate (AuraPitch * p, uint64_t end, AuraPitchEstimate * out)
 {
-  unsigned need = p->window + p->tau_max + 1, j, tau;
-  uint64_t dec_end = end / p->factor, start;
-  double period;
+  unsigned need = p->window + p->tau_max + 1, need8 = 2 * need + 2, j;
+  uint64_t dec_end = end / p->half, start;
+  double lag, period;
+  float cmnd;
 
   out->f0 = 0.0;
   out->periodicity = 0.0;
   out->tilt_db = 0.0;
-  if (end > p->pushed || dec_end < need + DECIMATOR_TAPS / p->factor
+  if (end > p->pushed || dec_end < need8 + DECIMATOR_TAPS / p->half
       || p->pushed - end > p->in_len / 2)
     return -1;
-  start = dec_end - need;
+  /* the 8 kHz frame, and the 4 kHz one as its every other sample */
+  start = dec_end - need8;
+  decimate_until (p, dec_end, start);
+  for (j = 0; j < need8; j++)
+    p->frame8[j] = p->dec_ring[(start + j) % p->dec_len];
   for (j = 0; j < need; j++)
-    p->frame[j] = p->dec_ring[(start + j) % p->dec_len];
+    p->frame[j] = p->frame8[2 * j];
   difference (p);
   out->tilt_db = spectral_balance (p->frame, need);
-  tau = protect_octave (p, pick_period (p));
-  out->periodicity = 1.0 - p->cmnd[tau];
-  if (p->cmnd[tau] > VOICING_THRESHOLD || tau <= p->tau_min - 1
-      || tau >= p->tau_max) {
-    p->last_age++;
+  cmnd = pick_period (p, &lag);
+  if (lag > 0.0)
+    lag = protect_octave (p, end, lag, &cmnd);
+  out->periodicity = 1.0 - cmnd;
+  if (cmnd > VOICING_THRESHOLD || lag <= 0.0)
     return 0;
-  }
-  period = refine (p, end, parabolic_min (p->cmnd, tau));
+  period = refine (p, end, lag);
   out->f0 = AURA_PITCH_RATE / period;
   if (out->f0 < p->floor_hz || out->f0 > p->ceiling_hz) {
     out->f0 = 0.0;
-    p->last_age++;
     return 0;
   }
-  p->last_f0 = out->f0;
-  p->last_age = 0;
+  if (cmnd < CONFIDENT_CMND) {
+    p->ref_f0 = out->f0;
+    p->ref_end = end;
+  }
   return 0;
 }

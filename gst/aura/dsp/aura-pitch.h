@@ -1,14 +1,15 @@
-/* AURA — pitch (F0) estimation: YIN (de Cheveigné & Kawahara, 2002) on a 4 kHz
- * copy of the 16 kHz analysis signal.
+/* AURA — pitch (F0) estimation: YIN (de Cheveigné & Kawahara, 2002) on a
+ * band-limited (0-1.6 kHz) copy of the 16 kHz analysis signal.
  *
- * Plain C, no GStreamer types. The estimator keeps the last ~0.5 s of the signal
- * in a ring; the caller pushes samples as they come and asks for an estimate of
+ * Plain C, no GStreamer types. The estimator keeps the last 0.5 s of the signal
+ * in rings; the caller pushes samples as they come and asks for an estimate of
  * the window that ends at a given sample, only where there may be voice (so
- * silence costs nothing). 4 kHz holds F0 up to 500 Hz and its first harmonics;
- * the cumulative-mean-normalised difference (CMND) with an absolute threshold,
- * the first dip below it and parabolic interpolation give the period. An estimate
- * that is an octave away from the previous one is corrected when the CMND at the
- * other octave is nearly as low (octave-error protection).
+ * silence costs nothing). The cumulative-mean-normalised difference (CMND) is
+ * computed on a 4 kHz lag grid; each of its dips is checked on the 8 kHz grid
+ * (a period near a half-integer at 4 kHz hides its dip), and YIN's rule takes the
+ * first dip below the absolute threshold; the period is then refined on the 16 kHz
+ * signal. An estimate an octave below a recent confident one is moved up when the
+ * dip at half its period is nearly as deep (octave-error protection).
  */
 #ifndef AURA_PITCH_H
 #define AURA_PITCH_H
@@ -30,7 +31,7 @@ typedef struct
                                  * the energy of its first difference, dB */
 } AuraPitchEstimate;
 
-/* @rate: rate of the pushed signal, a multiple of AURA_PITCH_RATE (16000);
+/* @rate: rate of the pushed signal, a multiple of 2 x AURA_PITCH_RATE (16000);
  * @floor_hz < @ceiling_hz within AURA_PITCH_MIN_HZ..AURA_PITCH_MAX_HZ (a period
  * of at least 5 samples at 4 kHz). NULL if invalid. */
 AuraPitch *aura_pitch_new (unsigned rate, double floor_hz, double ceiling_hz);

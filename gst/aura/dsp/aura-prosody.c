@@ -13,7 +13,8 @@
 #define ST_REF_HZ         AURA_PITCH_MIN_HZ
 #define ST_BINS           600   /* 60 semitones above 40 Hz: past 1 kHz */
 #define MIN_VAR_FRAMES    10    /* voiced frames for a variability */
-#define SMOOTH_FRAMES     5     /* intensity smoothing: 50 ms */
+#define SMOOTH_FRAMES     5     /* intensity smoothing: five 20 ms windows
+                                 * 10 ms apart, 60 ms in all */
 #define PEAK_DIP_DB       2.0   /* De Jong & Wempe's minimum dip */
 #define FILLER_PITCH_ST   1.0   /* max distance from the run's mean pitch */
 #define FILLER_TILT_DB    2.0   /* max distance from the run's mean tilt */
@@ -131,7 +132,7 @@ aura_syllables_per_word (const char *language)
   if (strncmp (language, "en", 2) == 0)
     return 1.45;
   if (strncmp (language, "fr", 2) == 0)
-    return 1.45;
+    return 1.50;
   return 0.0;
 }
 
@@ -262,7 +263,8 @@ pitch_frame (AuraProsody * p, const AuraVadFrame * fr)
     variability_push (p, NAN);
     return;
   }
-  if (aura_pitch_estimate (p->pitch, fr->sample_end, &e) == 0 && fr->active) {
+  /* frames of speech below the threshold count, but are not worth a pitch */
+  if (fr->active && aura_pitch_estimate (p->pitch, fr->sample_end, &e) == 0) {
     p->last_f0 = e.f0;
     p->last_tilt = e.tilt_db;
   }
@@ -400,7 +402,7 @@ syllable_frame (AuraProsody * p, const AuraVadFrame * fr)
 {
   unsigned slot = p->pow_n % SMOOTH_FRAMES, mid, i;
   double sum = 0.0, intensity;
-  int syllable = 0;
+  int syllable = 0, voiced = 0;
 
   p->pow_ring[slot] = fr->silent ? 0.0 : pow (10.0, fr->power_db / 10.0);
   p->voiced_ring[slot] = p->last_f0 > 0.0;
@@ -410,10 +412,14 @@ syllable_frame (AuraProsody * p, const AuraVadFrame * fr)
   if (p->pow_n < SMOOTH_FRAMES)
     return;
   mid = (p->pow_n - 1 - SMOOTH_FRAMES / 2) % SMOOTH_FRAMES;
-  for (i = 0; i < SMOOTH_FRAMES; i++)
+  for (i = 0; i < SMOOTH_FRAMES; i++) {
     sum += p->pow_ring[i];
+    voiced |= p->voiced_ring[i];
+  }
   intensity = 10.0 * log10 (sum / SMOOTH_FRAMES + 1e-12);
-  if (peak_step (p, intensity, p->voiced_ring[mid] && p->active_ring[mid]
+  /* voiced anywhere in the smoothing span: a short vowel's pitch window also
+   * takes in the consonants around it, so the frame itself may read unvoiced */
+  if (peak_step (p, intensity, voiced && p->active_ring[mid]
           && p->speech_ring[mid])) {
     syllable = 1;
     p->iv.syllables++;
