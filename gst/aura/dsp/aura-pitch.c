@@ -12,14 +12,21 @@
 #define OCTAVE_TOLERANCE  0.05  /* CMND margin to take the octave above */
 #define CONFIDENT_CMND    0.20  /* estimates this periodic become references */
 #define OCTAVE_MEMORY_S   0.10  /* a reference lives this long (signal time) */
-#define DECIMATOR_TAPS    47    /* 16 -> 8/4 kHz, pass 1.6 kHz, stop 2.4 kHz */
+/* Band-limiting in two half-band stages, each using only its non-zero,
+ * symmetric taps: 16 -> 8 kHz (stopband from 5.6 kHz, so nothing folds below
+ * 2.4 kHz), then a 2 kHz low-pass at 8 kHz (passband 1.6 kHz, stopband 2.4 kHz)
+ * whose output is valid at 8 kHz and, every other sample, at 4 kHz. */
+#define HB1_TAPS          15
+#define HB2_TAPS          31
+#define DECIMATOR_TAPS    (HB1_TAPS + 2 * (HB2_TAPS - 1))       /* inputs */
 
 struct AuraPitch
 {
   unsigned rate, factor;
   double floor_hz, ceiling_hz;
   unsigned tau_min, tau_max, window;    /* at AURA_PITCH_RATE */
-  float taps[DECIMATOR_TAPS];
+  float hb1[HB1_TAPS / 2 + 1], hb2[HB2_TAPS / 2 + 1];   /* centre, then odd taps */
+  float *stage1;                /* 8 kHz samples of the first stage */
   /* rings of the input (for the fine search) and of the band-limited signal at
    * 8 kHz (AURA_PITCH_RATE is its every other sample) */
   float *in_ring, *dec_ring;
@@ -35,24 +42,37 @@ struct AuraPitch
   uint64_t ref_end;             /* where it was made */
 };
 
+/* Half-band low-pass (cut-off a quarter of the rate), Hamming-windowed sinc:
+ * every even tap but the centre is zero. Keeps the centre in h[0] and the taps at
+ * odd distance 2k - 1 from it in h[k]. */
 static void
-design_decimator (float *h, unsigned n, double cutoff)
+design_half_band (float *h, unsigned n)
 {
-  double centre = (n - 1) / 2.0, sum = 0.0;
+  int c = (int) n / 2, k;
+  double full[64], sum = 0.0;
+
+  for (k = 0; k < (int) n; k++) {
+    double t = k - c;
+    double sinc = t == 0.0 ? 0.5 : sin (M_PI * t / 2.0) / (M_PI * t);
+    double w = 0.54 - 0.46 * cos (2.0 * M_PI * k / (n - 1));
+    full[k] = sinc * w;
+    sum += full[k];
+  }
+  h[0] = (float) (full[c] / sum);
+  for (k = 1; 2 * k - 1 <= c; k++)
+    h[k] = (float) (full[c + 2 * k - 1] / sum);
+}
+
+/* One half-band output centred on x[0] (x[-n/2 .. n/2] readable). */
+static inline float
+half_band (const float *h, unsigned n, const float *x)
+{
+  float acc = h[0] * x[0];
   unsigned k;
 
-  for (k = 0; k < n; k++) {
-    double t = k - centre;
-    double sinc = t == 0.0 ? 2.0 * cutoff :
-        sin (2.0 * M_PI * cutoff * t) / (M_PI * t);
-    /* Blackman window: about 58 dB of stopband */
-    double w = 0.42 - 0.5 * cos (2.0 * M_PI * k / (n - 1)) +
-        0.08 * cos (4.0 * M_PI * k / (n - 1));
-    h[k] = (float) (sinc * w);
-    sum += sinc * w;
-  }
-  for (k = 0; k < n; k++)
-    h[k] = (float) (h[k] / sum);
+  for (k = 1; 2 * k - 1 <= n / 2; k++)
+    acc += h[k] * (x[2 * k - 1] + x[-(int) (2 * k - 1)]);
+  return acc;
 }
 
 AuraPitch *
@@ -76,20 +96,23 @@ aura_pitch_new (unsigned rate, double floor_hz, double ceiling_hz)
   p->in_ring = calloc (p->in_len, sizeof (float));
   p->dec_work = calloc ((4 * max_window + 16) * (rate / (2 * AURA_PITCH_RATE))
       + DECIMATOR_TAPS, sizeof (float));
+  p->stage1 = calloc (4 * max_window + 16 + HB2_TAPS, sizeof (float));
   p->dec_ring = calloc (p->dec_len, sizeof (float));
   p->diff = calloc (max_window + 8, sizeof (float));
   p->cmnd = calloc (max_window, sizeof (float));
   p->frame = calloc (2 * max_window + 8, sizeof (float));
   p->frame8 = calloc (4 * max_window + 8, sizeof (float));
   p->fine = calloc ((2 * max_window + 4) * p->factor, sizeof (float));
-  if (!p->in_ring || !p->dec_ring || !p->dec_work || !p->diff || !p->cmnd
+  if (!p->in_ring || !p->dec_ring || !p->dec_work || !p->stage1 || !p->diff
+      || !p->cmnd
       || !p->frame || !p->frame8 || !p->fine
       || aura_pitch_set_range (p, floor_hz, ceiling_hz) != 0) {
     aura_pitch_free (p);
     return NULL;
   }
   /* cut-off between the 1.6 kHz passband and the 2.4 kHz stopband edge */
-  design_decimator (p->taps, DECIMATOR_TAPS, 2000.0 / rate);
+  design_half_band (p->hb1, HB1_TAPS);
+  design_half_band (p->hb2, HB2_TAPS);
   return p;
 }
 
@@ -101,6 +124,7 @@ aura_pitch_free (AuraPitch * p)
   free (p->in_ring);
   free (p->dec_ring);
   free (p->dec_work);
+  free (p->stage1);
   free (p->diff);
   free (p->cmnd);
   free (p->frame);
@@ -159,24 +183,6 @@ copy_inputs (const AuraPitch * p, int64_t first, unsigned n, float *dst)
   }
 }
 
-/* Dot product with four accumulators: independent chains the CPU overlaps. */
-static float
-dot (const float *h, const float *x, unsigned n)
-{
-  float a0 = 0.0f, a1 = 0.0f, a2 = 0.0f, a3 = 0.0f;
-  unsigned k = 0;
-
-  for (; k + 4 <= n; k += 4) {
-    a0 += h[k] * x[k];
-    a1 += h[k + 1] * x[k + 1];
-    a2 += h[k + 2] * x[k + 2];
-    a3 += h[k + 3] * x[k + 3];
-  }
-  for (; k < n; k++)
-    a0 += h[k] * x[k];
-  return (a0 + a1) + (a2 + a3);
-}
-
 void
 aura_pitch_push (AuraPitch * p, const float *x, size_t n)
 {
@@ -192,25 +198,31 @@ aura_pitch_push (AuraPitch * p, const float *x, size_t n)
   p->pushed += n;
 }
 
-/* Makes the 8 kHz samples up to (not including) @target, from no earlier than
- * @earliest: sample m filters the DECIMATOR_TAPS inputs that end at input
- * m * half + half - 1 (the filter is symmetric, so their order does not matter). */
+/* Makes the band-limited 8 kHz samples up to (not including) @target, from no
+ * earlier than @earliest. 8 kHz sample m is centred on input 2m + 1 - delay,
+ * where delay = DECIMATOR_TAPS / 2 makes both stages causal: stage 1 at input
+ * 2j + 1, stage 2 over stage-1 samples m - (HB2_TAPS - 1) .. m. */
 static void
 decimate_until (AuraPitch * p, uint64_t target, uint64_t earliest)
 {
+  const unsigned h1 = HB1_TAPS / 2, h2 = HB2_TAPS / 2;
   uint64_t first = p->dec_done > earliest ? p->dec_done : earliest, m;
+  unsigned n1, j, count;
   int64_t in0;
-  unsigned count;
 
   if (first >= target)
     return;
-  /* inputs in0 .. last, where in0 may lie before the stream: zeros */
-  in0 = (int64_t) (first * p->half + p->half) - DECIMATOR_TAPS;
-  count = (unsigned) ((target - first) * p->half) + DECIMATOR_TAPS - p->half;
+  /* stage-1 samples first - 2 h2 .. target - 1; sample j is centred on input
+   * 2 j + 1 - h1 and needs inputs 2 j + 1 - 2 h1 .. 2 j + 1 */
+  n1 = (unsigned) (target - first) + 2 * h2;
+  in0 = (int64_t) (2 * (first - 2 * h2)) + 1 - 2 * h1;
+  count = 2 * (n1 - 1) + 2 * h1 + 1;
   copy_inputs (p, in0, count, p->dec_work);
+  for (j = 0; j < n1; j++)
+    p->stage1[j] = half_band (p->hb1, HB1_TAPS, p->dec_work + 2 * j + h1);
   for (m = first; m < target; m++)
-    p->dec_ring[m % p->dec_len] = dot (p->taps,
-        p->dec_work + (m - first) * p->half, DECIMATOR_TAPS);
+    p->dec_ring[m % p->dec_len] = half_band (p->hb2, HB2_TAPS,
+        p->stage1 + (m - first) + h2);
   p->dec_done = target;
 }
 
