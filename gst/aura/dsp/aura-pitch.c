@@ -128,6 +128,7 @@ aura_pitch_free (AuraPitch * p)
   free (p->diff);
   free (p->cmnd);
   free (p->frame);
+  free (p->frame8);
   free (p->fine);
   free (p);
 }
