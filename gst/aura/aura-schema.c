@@ -80,6 +80,39 @@ static const AuraField summary_fields[] = {
   {"discontinuities", G_TYPE_UINT, 0},
 };
 
+static const AuraField feedback_fields[] = {
+  {"timestamp", G_TYPE_UINT64, AURA_FIELD_CLOCK_TIME},
+  {"stream-time", G_TYPE_UINT64, AURA_FIELD_CLOCK_TIME},
+  {"running-time", G_TYPE_UINT64, AURA_FIELD_CLOCK_TIME},
+  {"duration", G_TYPE_UINT64, AURA_FIELD_CLOCK_TIME},
+  {"code", G_TYPE_STRING, 0},
+  {"category", G_TYPE_STRING, 0},
+  {"severity", G_TYPE_STRING, 0},
+  {"praise", G_TYPE_BOOLEAN, 0},
+  {"language", G_TYPE_STRING, 0},
+  {"message", G_TYPE_STRING, 0},
+  {"value", G_TYPE_DOUBLE, AURA_FIELD_NULLABLE},
+  {"target-low", G_TYPE_DOUBLE, AURA_FIELD_NULLABLE},
+  {"target-high", G_TYPE_DOUBLE, AURA_FIELD_NULLABLE},
+};
+
+static const AuraField report_fields[] = {
+  {"language", G_TYPE_STRING, 0},
+  {"profile", G_TYPE_STRING, 0},
+  {"overall-score", G_TYPE_DOUBLE, AURA_FIELD_NULLABLE},
+  {"score-pace", G_TYPE_DOUBLE, AURA_FIELD_NULLABLE},
+  {"score-pauses", G_TYPE_DOUBLE, AURA_FIELD_NULLABLE},
+  {"score-volume", G_TYPE_DOUBLE, AURA_FIELD_NULLABLE},
+  {"score-monotony", G_TYPE_DOUBLE, AURA_FIELD_NULLABLE},
+  {"score-fillers", G_TYPE_DOUBLE, AURA_FIELD_NULLABLE},
+  {"score-clarity", G_TYPE_DOUBLE, AURA_FIELD_NULLABLE},
+  {"score-talk-time", G_TYPE_DOUBLE, AURA_FIELD_NULLABLE},
+  {"strengths", G_TYPE_STRING, 0},
+  {"improvements", G_TYPE_STRING, 0},
+  {"cues", G_TYPE_UINT, 0},
+  {"text", G_TYPE_STRING, 0},
+};
+
 const AuraField *
 aura_schema_fields (const gchar * name, guint * n_fields)
 {
@@ -90,6 +123,14 @@ aura_schema_fields (const gchar * name, guint * n_fields)
   if (g_strcmp0 (name, AURA_SUMMARY_NAME) == 0) {
     *n_fields = G_N_ELEMENTS (summary_fields);
     return summary_fields;
+  }
+  if (g_strcmp0 (name, AURA_FEEDBACK_NAME) == 0) {
+    *n_fields = G_N_ELEMENTS (feedback_fields);
+    return feedback_fields;
+  }
+  if (g_strcmp0 (name, AURA_REPORT_NAME) == 0) {
+    *n_fields = G_N_ELEMENTS (report_fields);
+    return report_fields;
   }
   *n_fields = 0;
   return NULL;

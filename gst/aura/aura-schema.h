@@ -10,6 +10,8 @@
 G_BEGIN_DECLS
 #define AURA_METRICS_NAME "aura-metrics"
 #define AURA_SUMMARY_NAME "aura-summary"
+#define AURA_FEEDBACK_NAME "aura-feedback"
+#define AURA_REPORT_NAME "aura-report"
 /* dBFS, dBTP and LUFS values are floored here: digital silence and anything
  * quieter read as this value, never -inf. */
 #define AURA_DB_FLOOR (-120.0)

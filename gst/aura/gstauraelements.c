@@ -5,6 +5,7 @@
 
 #include "gstauraelements.h"
 #include "gstauraanalyzer.h"
+#include "gstaurafeedback.h"
 
 gboolean
 aura_elements_register (GstPlugin * plugin)
@@ -12,6 +13,7 @@ aura_elements_register (GstPlugin * plugin)
   gboolean ok = FALSE;
 
   ok |= GST_ELEMENT_REGISTER (auraanalyzer, plugin);
+  ok |= GST_ELEMENT_REGISTER (aurafeedback, plugin);
   return ok;
 }
 
