@@ -269,6 +269,9 @@ update_state (AuraRules * r, AuraRuleId id, const AuraRuleInput * in)
   RuleState *s = &r->rule[id];
   double start = in->end - in->duration;
 
+  /* a fired rule re-arms after the cool-down, whatever the condition does */
+  if (s->fired && in->end - s->fired_at >= r->h.cooldown)
+    s->fired = 0;
   if (s->condition < 0)
     return;
   /* true_since / false_since: start of the current run, -1 when not in it */
@@ -290,8 +293,6 @@ update_state (AuraRules * r, AuraRuleId id, const AuraRuleInput * in)
       s->praise_due = 1;
     }
   }
-  if (s->fired && in->end - s->fired_at >= r->h.cooldown)
-    s->fired = 0;
 }
 
 /* The due problem with the highest severity (rule order breaks ties), else the
