@@ -22,12 +22,14 @@ aura_levels_merge (AuraLevels * into, const AuraLevels * from)
 }
 
 /* Integer formats cannot hold NaN; one kernel per format, as in `level`. */
+/* Four partial sums: one serial chain of double additions would bind the loop
+ * (and keep it from vectorising). */
 #define DEFINE_CONVERT_INT(name, type, scale)                              \
 void                                                                       \
 aura_levels_convert_##name (const type * in, size_t n, float *out,         \
     AuraLevels * acc)                                                      \
 {                                                                          \
-  double sum = 0.0;                                                        \
+  double sum[4] = { 0.0, 0.0, 0.0, 0.0 };                                  \
   float peak = (float) acc->peak;                                          \
   uint64_t clipped = 0;                                                    \
   size_t i;                                                                \
@@ -36,11 +38,11 @@ aura_levels_convert_##name (const type * in, size_t n, float *out,         \
     float v = (float) ((double) in[i] * (1.0 / (scale)));                  \
     float a = fabsf (v);                                                   \
     out[i] = v;                                                            \
-    sum += (double) v * v;                                                 \
+    sum[i & 3] += (double) v * v;                                          \
     peak = a > peak ? a : peak;                                            \
     clipped += a >= (float) AURA_CLIP_LEVEL;                               \
   }                                                                        \
-  acc->sum_squares += sum;                                                 \
+  acc->sum_squares += (sum[0] + sum[1]) + (sum[2] + sum[3]);               \
   acc->peak = peak;                                                        \
   acc->samples += n;                                                       \
   acc->clipped += clipped;                                                 \

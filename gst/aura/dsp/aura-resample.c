@@ -190,22 +190,21 @@ mix (const float *frame, unsigned channels)
   return sum / (float) channels;
 }
 
-/* Dot product with four accumulators: independent chains the CPU overlaps. */
+/* Dot product with a symmetric filter of odd length: taps k and n - 1 - k are equal,
+ * so each multiply serves two samples. */
 static float
-dot (const float *h, const float *x, unsigned n)
+symmetric_dot (const float *h, const float *x, unsigned n)
 {
-  float a0 = 0.0f, a1 = 0.0f, a2 = 0.0f, a3 = 0.0f;
-  unsigned k = 0;
+  float a0 = 0.0f, a1 = 0.0f;
+  unsigned k = 0, half = n / 2;
 
-  for (; k + 4 <= n; k += 4) {
-    a0 += h[k] * x[k];
-    a1 += h[k + 1] * x[k + 1];
-    a2 += h[k + 2] * x[k + 2];
-    a3 += h[k + 3] * x[k + 3];
+  for (; k + 2 <= half; k += 2) {
+    a0 += h[k] * (x[k] + x[n - 1 - k]);
+    a1 += h[k + 1] * (x[k + 1] + x[n - 2 - k]);
   }
-  for (; k < n; k++)
-    a0 += h[k] * x[k];
-  return (a0 + a1) + (a2 + a3);
+  for (; k < half; k++)
+    a0 += h[k] * (x[k] + x[n - 1 - k]);
+  return a0 + a1 + h[half] * x[half];
 }
 
 static size_t
@@ -222,7 +221,7 @@ decimate (AuraResampler * r, const float *interleaved, size_t in_frames,
     /* the output at input sample j uses samples j - taps + 1 .. j, which start at
      * work[j] (the filter is symmetric, so the order of the taps does not matter) */
     for (i = r->skip; i < n; i += r->factor)
-      out[written++] = dot (r->coeffs, r->work + i, r->taps);
+      out[written++] = symmetric_dot (r->coeffs, r->work + i, r->taps);
     r->skip = (unsigned) (i - n);
     memmove (r->work, r->work + n, hist * sizeof (float));
     interleaved += n * r->channels;

@@ -372,16 +372,47 @@ analyse_frame (AuraVad * v, double power)
   v->frame++;
 }
 
-void
-aura_vad_process (AuraVad * v, const float *x, size_t n)
+/* Band-passes @n samples (n <= what is left of the hop) and returns their
+ * energy. The filter state lives in locals over the loop, so the compiler keeps
+ * it in registers: the loop is bound by the recursion, not by memory. */
+static double
+band_energy (AuraVad * v, const float *x, size_t n)
 {
+  const Biquad hp = v->hp, lp = v->lp;
+  double h1 = v->hp.z1, h2 = v->hp.z2, l1 = v->lp.z1, l2 = v->lp.z2;
+  double acc = 0.0;
   size_t i;
 
   for (i = 0; i < n; i++) {
-    double y = biquad (&v->lp, biquad (&v->hp, x[i]));
-    v->half_acc += y * y;
-    v->samples++;
-    if (++v->half_fill == v->hop) {
+    double in = x[i];
+    double a = hp.b0 * in + h1, y;
+    h1 = hp.b1 * in - hp.a1 * a + h2;
+    h2 = hp.b2 * in - hp.a2 * a;
+    y = lp.b0 * a + l1;
+    l1 = lp.b1 * a - lp.a1 * y + l2;
+    l2 = lp.b2 * a - lp.a2 * y;
+    acc += y * y;
+  }
+  v->hp.z1 = h1;
+  v->hp.z2 = h2;
+  v->lp.z1 = l1;
+  v->lp.z2 = l2;
+  return acc;
+}
+
+void
+aura_vad_process (AuraVad * v, const float *x, size_t n)
+{
+  while (n > 0) {
+    size_t take = v->hop - v->half_fill;
+    if (take > n)
+      take = n;
+    v->half_acc += band_energy (v, x, take);
+    v->samples += take;
+    v->half_fill += (unsigned) take;
+    x += take;
+    n -= take;
+    if (v->half_fill == v->hop) {
       /* 20 ms window: this hop and the previous one */
       analyse_frame (v, (v->half_prev + v->half_acc) / (2.0 * v->hop));
       v->half_prev = v->half_acc;
