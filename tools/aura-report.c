@@ -191,3 +191,69 @@ aura_report_print_summary (FILE * out, const gchar * input, const gchar * json)
   g_object_unref (parser);
   return TRUE;
 }
+
+static JsonNode *
+parse_object (const gchar * json)
+{
+  JsonParser *parser;
+  JsonNode *root = NULL;
+
+  if (json == NULL)
+    return NULL;
+  parser = json_parser_new ();
+  if (json_parser_load_from_data (parser, json, -1, NULL)
+      && JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    root = json_node_copy (json_parser_get_root (parser));
+  g_object_unref (parser);
+  return root;
+}
+
+void
+aura_report_print_coaching (FILE * out, const gchar * report_json)
+{
+  JsonNode *root = parse_object (report_json);
+  JsonObject *r;
+  JsonArray *cues;
+  guint i, n;
+
+  if (root == NULL)
+    return;
+  r = json_node_get_object (root);
+  cues = json_object_get_array_member (r, "cue_list");
+  n = cues ? json_array_get_length (cues) : 0;
+  fprintf (out, "Coaching cues (%s, %s)\n",
+      json_object_get_string_member_with_default (r, "profile", "?"),
+      json_object_get_string_member_with_default (r, "language", "?"));
+  if (n == 0)
+    fprintf (out, "  none\n");
+  for (i = 0; i < n; i++) {
+    JsonObject *c = json_array_get_object_element (cues, i);
+    gchar *at = format_clock (number (c, "time"));
+    fprintf (out, "  at %-9s %-8s %s\n", at,
+        json_object_get_string_member_with_default (c, "severity", ""),
+        json_object_get_string_member_with_default (c, "message", ""));
+    g_free (at);
+  }
+  fprintf (out, "%s\n", json_object_get_string_member_with_default (r, "text",
+          ""));
+  json_node_unref (root);
+}
+
+gchar *
+aura_report_merge_json (const gchar * summary_json, const gchar * report_json)
+{
+  JsonNode *summary = parse_object (summary_json);
+  JsonNode *report = parse_object (report_json);
+  gchar *text;
+
+  if (summary == NULL) {
+    if (report)
+      json_node_unref (report);
+    return g_strdup (summary_json);
+  }
+  if (report)
+    json_object_set_member (json_node_get_object (summary), "report", report);
+  text = json_to_string (summary, FALSE);
+  json_node_unref (summary);
+  return text;
+}

@@ -1,11 +1,12 @@
 /* aura — the AURA command-line tool.
  *
- *   aura analyze FILE|URI [--json] [--lang en|fr] [--min-pause SECONDS]
- *                         [--interval SECONDS]
+ *   aura analyze FILE|URI [--json] [--lang en|fr] [--profile P]
+ *                         [--min-pause SECONDS] [--interval SECONDS]
  *
- * Runs `uridecodebin ! audioconvert ! audioresample ! auraanalyzer ! fakesink`
- * over a recording and prints a readable report, or with --json exactly one JSON
- * object: the aura-summary (DESIGN.md). Exit status: 0 success, 1 runtime failure
+ * Runs `uridecodebin ! audioconvert ! audioresample ! auraanalyzer !
+ * aurafeedback ! fakesink` over a recording and prints a readable report, or with
+ * --json exactly one JSON object: the aura-summary (DESIGN.md) with the coaching
+ * report under "report" (its cues in report.cue_list). Exit status: 0 success, 1 runtime failure
  * (unreadable input, no audio), 2 bad usage. Errors are one line on stderr naming
  * the input and the cause.
  */
@@ -33,6 +34,7 @@ typedef struct
   const gchar *input;
   gchar *error;
   gchar *summary_json;
+  gchar *report_json;
   gboolean have_audio;
   gboolean progress;
   gint exit_code;
@@ -108,6 +110,9 @@ on_bus_message (GstBus * bus, GstMessage * msg, gpointer user_data)
       if (gst_structure_has_name (s, "aura-summary")) {
         g_free (run->summary_json);
         run->summary_json = g_strdup (gst_structure_get_string (s, "json"));
+      } else if (gst_structure_has_name (s, "aura-report")) {
+        g_free (run->report_json);
+        run->report_json = g_strdup (gst_structure_get_string (s, "json"));
       }
       break;
     }
@@ -164,7 +169,7 @@ typedef struct
 {
   gboolean json;
   gdouble min_pause, interval;
-  gchar *language;
+  gchar *language, *profile;
 } AnalyzeOptions;
 
 static GstElement *
@@ -172,9 +177,11 @@ build_pipeline (AnalyzeRun * run, const gchar * uri,
     const AnalyzeOptions * opt, GError ** error)
 {
   const gchar *factories[] = { "uridecodebin", "audioconvert",
-    "audioresample", "auraanalyzer", "fakesink"
+    "audioresample", "auraanalyzer", "aurafeedback", "fakesink"
   };
-  const gchar *names[] = { "dec", "conv", "resample", "analyzer", "sink" };
+  const gchar *names[] = { "dec", "conv", "resample", "analyzer", "feedback",
+    "sink"
+  };
   GstElement *pipeline = gst_pipeline_new ("aura-analyze");
   GstElement *e[G_N_ELEMENTS (factories)];
   guint i;
@@ -187,14 +194,15 @@ build_pipeline (AnalyzeRun * run, const gchar * uri,
     }
     gst_bin_add (GST_BIN (pipeline), e[i]);
   }
-  if (!gst_element_link_many (e[1], e[2], e[3], e[4], NULL)) {
+  if (!gst_element_link_many (e[1], e[2], e[3], e[4], e[5], NULL)) {
     g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
-        "cannot link audioconvert ! audioresample ! auraanalyzer ! fakesink");
+        "cannot link audioconvert ! audioresample ! auraanalyzer ! "
+        "aurafeedback ! fakesink");
     gst_object_unref (pipeline);
     return NULL;
   }
   g_object_set (e[0], "uri", uri, NULL);
-  g_object_set (e[4], "sync", FALSE, NULL);
+  g_object_set (e[5], "sync", FALSE, NULL);
   g_signal_connect (e[0], "pad-added", G_CALLBACK (on_pad_added), run);
   g_signal_connect (e[0], "no-more-pads", G_CALLBACK (on_no_more_pads), run);
   if (opt->min_pause > 0)
@@ -203,8 +211,12 @@ build_pipeline (AnalyzeRun * run, const gchar * uri,
   if (opt->interval > 0)
     g_object_set (e[3], "interval", (guint64) (opt->interval * GST_SECOND),
         NULL);
-  if (opt->language)
+  if (opt->language) {
     g_object_set (e[3], "language", opt->language, NULL);
+    g_object_set (e[4], "language", opt->language, NULL);
+  }
+  if (opt->profile)
+    g_object_set (e[4], "profile", opt->profile, NULL);
   return pipeline;
 }
 
@@ -268,21 +280,26 @@ run_analyze (const gchar * input, const AnalyzeOptions * opt)
   if (run.error) {
     g_printerr ("aura: %s: %s\n", input, run.error);
   } else if (opt->json) {
-    g_print ("%s\n", run.summary_json);
+    gchar *all = aura_report_merge_json (run.summary_json, run.report_json);
+    g_print ("%s\n", all);
+    g_free (all);
   } else if (!aura_report_print_summary (stdout, input, run.summary_json)) {
     g_printerr ("aura: %s: the analyzer produced an unreadable summary\n",
         input);
     run.exit_code = EXIT_RUNTIME;
+  } else if (run.report_json) {
+    aura_report_print_coaching (stdout, run.report_json);
   }
   g_free (run.error);
   g_free (run.summary_json);
+  g_free (run.report_json);
   return run.exit_code;
 }
 
 static gint
 cmd_analyze (gint argc, gchar ** argv)
 {
-  AnalyzeOptions opt = { FALSE, 0.0, 0.0, NULL };
+  AnalyzeOptions opt = { FALSE, 0.0, 0.0, NULL, NULL };
   gchar **inputs = NULL;
   GOptionEntry entries[] = {
     {"json", 0, 0, G_OPTION_ARG_NONE, &opt.json,
@@ -290,6 +307,10 @@ cmd_analyze (gint argc, gchar ** argv)
     {"lang", 0, 0, G_OPTION_ARG_STRING, &opt.language,
           "Language of the speech, for words per minute (en, fr; default en)",
         "LANG"},
+    {"profile", 0, 0, G_OPTION_ARG_STRING, &opt.profile,
+          "Kind of speaking, for the coaching targets: presentation, lecture, "
+          "conversation, webinar, podcast, broadcast (default presentation)",
+        "PROFILE"},
     {"min-pause", 0, 0, G_OPTION_ARG_DOUBLE, &opt.min_pause,
         "Shortest silence counted as a pause (default 0.25)", "SECONDS"},
     {"interval", 0, 0, G_OPTION_ARG_DOUBLE, &opt.interval,
@@ -325,11 +346,13 @@ cmd_analyze (gint argc, gchar ** argv)
         "0.01..3600 s and --lang en or fr\n");
     g_strfreev (inputs);
     g_free (opt.language);
+    g_free (opt.profile);
     return EXIT_USAGE;
   }
   ret = run_analyze (inputs[0], &opt);
   g_strfreev (inputs);
   g_free (opt.language);
+  g_free (opt.profile);
   return ret;
 }
 
@@ -338,7 +361,7 @@ usage (FILE * out)
 {
   fprintf (out, "Usage: aura COMMAND [OPTIONS]\n\n"
       "Commands:\n"
-      "  analyze FILE|URI [--json] [--lang en|fr]\n"
+      "  analyze FILE|URI [--json] [--lang en|fr] [--profile P]\n"
       "                              analyse a recording and print a report\n\n"
       "aura COMMAND --help shows the options of a command.\n");
 }

@@ -579,16 +579,21 @@ last_cue (GstAuraFeedback * self, AuraRuleId rule)
   return NULL;
 }
 
+/* The message of the rule's last cue, or, when it never fired (another cue was
+ * live, or the condition never held long enough), of its last measurement. */
 static gchar *
-improvement_message (GstAuraFeedback * self, AuraRuleId rule)
+improvement_message (GstAuraFeedback * self, const AuraRulesReport * rep,
+    AuraRuleId rule)
 {
   const AuraCue *c = last_cue (self, rule);
-  AuraCue fake = { 0 };
+  AuraCue last = { 0 };
 
   if (c == NULL) {
-    fake.rule = rule;
-    fake.value = fake.low = fake.high = NAN;
-    c = &fake;
+    last.rule = rule;
+    last.value = rep->value[rule];
+    last.low = rep->low[rule];
+    last.high = rep->high[rule];
+    c = &last;
   }
   return cue_message (self, c);
 }
@@ -606,17 +611,19 @@ build_report (GstAuraFeedback * self)
   JsonObject *obj, *scores;
   JsonArray *strengths_json, *improvements_json, *cues_json;
   gchar *json, *profile;
+  const gchar *colon;
 
   aura_rules_report (self->rules, &rep);
   GST_OBJECT_LOCK (self);
   profile = g_strdup (self->profile);
   GST_OBJECT_UNLOCK (self);
 
+  colon = aura_catalog_get (cat, "report", "colon");
   g_string_append_printf (text, "%s\n", aura_catalog_get (cat, "report",
           "title"));
   if (rep.overall >= 0.0)
-    g_string_append_printf (text, "%s: %.0f/100\n", aura_catalog_get (cat,
-            "report", "overall"), rep.overall);
+    g_string_append_printf (text, "%s%s %.0f/100\n", aura_catalog_get (cat,
+            "report", "overall"), colon, rep.overall);
   gst_structure_set (s, "language", G_TYPE_STRING,
       aura_catalog_language (cat), "profile", G_TYPE_STRING, profile, NULL);
   if (rep.overall >= 0.0)
@@ -630,7 +637,8 @@ build_report (GstAuraFeedback * self)
     if (rep.score[i] >= 0.0) {
       gst_structure_set (s, field, G_TYPE_DOUBLE, rep.score[i], NULL);
       json_object_set_double_member (scores, name, rep.score[i]);
-      g_string_append_printf (text, "  %s: %.0f\n", label, rep.score[i]);
+      g_string_append_printf (text, "  %s%s %.0f\n", label, colon,
+          rep.score[i]);
       if (rep.score[i] >= STRENGTH_SCORE) {
         g_string_append_printf (strengths, "%s%s", strengths->len ? ", " : "",
             label);
@@ -638,23 +646,23 @@ build_report (GstAuraFeedback * self)
       }
     } else {
       json_object_set_null_member (scores, name);
-      g_string_append_printf (text, "  %s: %s\n", label,
+      g_string_append_printf (text, "  %s%s %s\n", label, colon,
           aura_catalog_get (cat, "report", "not-measured"));
     }
     g_free (field);
   }
-  g_string_append_printf (text, "%s: %s\n", aura_catalog_get (cat, "report",
-          "strengths"), strengths->len ? strengths->str :
+  g_string_append_printf (text, "%s%s %s\n", aura_catalog_get (cat, "report",
+          "strengths"), colon, strengths->len ? strengths->str :
       aura_catalog_get (cat, "report", "none"));
-  g_string_append_printf (text, "%s:", aura_catalog_get (cat, "report",
-          "improvements"));
+  g_string_append_printf (text, "%s%s", aura_catalog_get (cat, "report",
+          "improvements"), colon);
   improvements_json = json_array_new ();
   n_best = rank_improvements (&rep, best, IMPROVEMENTS);
   if (n_best == 0)
     g_string_append_printf (text, " %s", aura_catalog_get (cat, "report",
             "none"));
   for (i = 0; i < n_best; i++) {
-    gchar *msg = improvement_message (self, best[i]);
+    gchar *msg = improvement_message (self, &rep, best[i]);
     JsonObject *item = json_object_new ();
     g_string_append_printf (text, "\n  - %s", msg);
     g_string_append_printf (codes, "%s%s", codes->len ? "," : "",

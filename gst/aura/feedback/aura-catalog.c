@@ -111,13 +111,26 @@ aura_catalog_get (const AuraCatalog * c, const gchar * group, const gchar * key)
 /* Numbers as people say them: whole numbers, but one decimal below 10 (a 3.5 s
  * pause, 2.4 semitones, 0.1 % clipping). */
 static gchar *
-format_number (gdouble v)
+format_number (gdouble v, const gchar * decimal)
 {
+  gchar buf[G_ASCII_DTOSTR_BUF_SIZE];
+  gchar *out;
+
   if (isnan (v))
     return g_strdup ("");
+  /* locale-independent, then the catalog's decimal mark */
   if (fabs (v) < 10.0 && fabs (v - round (v)) > 0.05)
-    return g_strdup_printf ("%.1f", v);
-  return g_strdup_printf ("%.0f", v);
+    g_ascii_formatd (buf, sizeof (buf), "%.1f", v);
+  else
+    g_ascii_formatd (buf, sizeof (buf), "%.0f", v);
+  out = g_strdup (buf);
+  if (decimal && *decimal && strcmp (decimal, ".") != 0 && strchr (out, '.')) {
+    gchar **parts = g_strsplit (out, ".", 2);
+    g_free (out);
+    out = g_strjoinv (decimal, parts);
+    g_strfreev (parts);
+  }
+  return out;
 }
 
 gchar *
@@ -127,18 +140,21 @@ aura_catalog_format (const AuraCatalog * c, const gchar * code,
   gchar *tmpl = lookup (c, "messages", code);
   const gchar *names[] = { "{value}", "{low}", "{high}" };
   gdouble values[] = { value, low, high };
+  gchar *decimal;
   GString *out;
   guint i;
 
   if (tmpl == NULL)
     return g_strdup (code);
+  decimal = lookup (c, "report", "decimal");
   out = g_string_new (tmpl);
   for (i = 0; i < G_N_ELEMENTS (names); i++) {
-    gchar *num = format_number (values[i]);
+    gchar *num = format_number (values[i], decimal);
     g_string_replace (out, names[i], num, 0);
     g_free (num);
   }
   g_free (tmpl);
+  g_free (decimal);
   return g_string_free (out, FALSE);
 }
 

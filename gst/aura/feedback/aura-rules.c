@@ -25,6 +25,7 @@ typedef struct
   int fired, due, praise_due;
   double fired_at;
   double value, low, high;
+  double bad_value;             /* value the last time the condition held */
 } RuleState;
 
 struct AuraRules
@@ -276,6 +277,7 @@ update_state (AuraRules * r, AuraRuleId id, const AuraRuleInput * in)
     return;
   /* true_since / false_since: start of the current run, -1 when not in it */
   if (s->condition) {
+    s->bad_value = s->value;
     if (s->true_since < 0.0)
       s->true_since = start;
     s->false_since = -1.0;
@@ -417,6 +419,9 @@ aura_rules_report (const AuraRules * r, AuraRulesReport * out)
   for (i = 0; i < AURA_N_RULES; i++) {
     out->fired[i] = r->fired_count[i];
     out->problem_time[i] = r->rule_time[i];
+    out->value[i] = r->rule[i].bad_value;
+    out->low[i] = r->rule[i].low;
+    out->high[i] = r->rule[i].high;
   }
   out->speech_time = r->speech_time;
 }

@@ -116,6 +116,8 @@ typedef struct
   double overall;               /* mean of the measured categories */
   unsigned fired[AURA_N_RULES]; /* problem cues per rule */
   double problem_time[AURA_N_RULES];    /* s the condition held */
+  double value[AURA_N_RULES];   /* each rule's value when its problem last held */
+  double low[AURA_N_RULES], high[AURA_N_RULES]; /* and its targets */
   double measured_time[AURA_N_CATEGORIES];      /* s the category was judged */
   double speech_time;           /* s */
 } AuraRulesReport;
