@@ -71,7 +71,8 @@ struct AuraLoudness
 {
   unsigned rate, channels;
   int true_peak_enabled;
-  unsigned tp_phase_step;       /* 1: 4x, 2: 2x (phases 0 and 2), 4: sample peak */
+  unsigned tp_phase_step;       /* 1: 4x, 2: 2x (phase 2 between the samples),
+                                 * 4: the samples are the grid */
   float tp_gain_bound;          /* max over phases of sum |h| */
   Biquad shelf, highpass;
   Channel ch[AURA_LOUDNESS_MAX_CHANNELS];
@@ -298,6 +299,47 @@ k_filter_sum_squares (const Biquad * sh, const Biquad * hp, double *s1,
   return sum;
 }
 
+/* The same for two channels at once: two independent recursions in one loop,
+ * which the CPU overlaps (one channel's chain alone leaves it waiting). */
+static void
+k_filter_sum_squares2 (const Biquad * sh, const Biquad * hp, Channel * ca,
+    Channel * cb, const float *xa, const float *xb, size_t n, double *sa,
+    double *sb)
+{
+  double a0 = ca->s1[0], a1 = ca->s1[1], a2 = ca->s2[0], a3 = ca->s2[1];
+  double b0 = cb->s1[0], b1 = cb->s1[1], b2 = cb->s2[0], b3 = cb->s2[1];
+  double suma = 0.0, sumb = 0.0;
+  size_t i;
+
+  for (i = 0; i < n; i++) {
+    double ia = xa[i], ib = xb[i];
+    double ya = sh->b0 * ia + a0, yb = sh->b0 * ib + b0, za, zb;
+
+    a0 = sh->b1 * ia - sh->a1 * ya + a1;
+    b0 = sh->b1 * ib - sh->a1 * yb + b1;
+    a1 = sh->b2 * ia - sh->a2 * ya;
+    b1 = sh->b2 * ib - sh->a2 * yb;
+    za = ya + a2;
+    zb = yb + b2;
+    a2 = -2.0 * ya - hp->a1 * za + a3;
+    b2 = -2.0 * yb - hp->a1 * zb + b3;
+    a3 = ya - hp->a2 * za;
+    b3 = yb - hp->a2 * zb;
+    suma += za * za;
+    sumb += zb * zb;
+  }
+  ca->s1[0] = a0;
+  ca->s1[1] = a1;
+  ca->s2[0] = a2;
+  ca->s2[1] = a3;
+  cb->s1[0] = b0;
+  cb->s1[1] = b1;
+  cb->s2[0] = b2;
+  cb->s2[1] = b3;
+  *sa = suma;
+  *sb = sumb;
+}
+
 static float
 block_abs_max (const float *x, size_t n)
 {
@@ -322,7 +364,8 @@ interpolate_block_peak (const float *x, size_t len, unsigned phase_step)
   unsigned p, k;
   size_t i;
 
-  for (p = 0; p < TP_PHASES; p += phase_step) {
+  /* phase 0 lands on the samples themselves, whose peak is already known */
+  for (p = phase_step; p < TP_PHASES; p += phase_step) {
     for (i = 0; i < TP_BLOCK; i++)
       acc[i] = 0.0f;
     for (k = 0; k < TP_TAPS; k++) {
@@ -355,6 +398,8 @@ true_peak_scan (AuraLoudness * m, const float *x, size_t n, float peak)
     block_max[b] = block_abs_max (x + b * TP_BLOCK, len);
     peak = block_max[b] > peak ? block_max[b] : peak;
   }
+  if (m->tp_phase_step >= TP_PHASES)
+    return peak;
   prev_max = block_abs_max (x - TP_HISTORY, TP_HISTORY);
   for (b = 0; b < blocks; b++) {
     float cur = block_max[b];
@@ -411,16 +456,31 @@ add_segment (AuraLoudness * m, const float *interleaved, size_t n)
   unsigned c;
 
   for (c = 0; c < m->channels; c++) {
-    Channel *ch = &m->ch[c];
-    float *x = ch->planar + TP_HISTORY;
+    float *x = m->ch[c].planar + TP_HISTORY;
     const float *src = interleaved + c;
     size_t i;
 
     for (i = 0; i < n; i++, src += m->channels)
       x[i] = *src;
-    if (ch->weight > 0.0)
+  }
+  /* K-weighting two channels at a time where both are measured */
+  for (c = 0; c < m->channels; c++) {
+    Channel *ch = &m->ch[c], *next = c + 1 < m->channels ? &m->ch[c + 1] : NULL;
+    if (ch->weight > 0.0 && next && next->weight > 0.0) {
+      double sa, sb;
+      k_filter_sum_squares2 (&m->shelf, &m->highpass, ch, next,
+          ch->planar + TP_HISTORY, next->planar + TP_HISTORY, n, &sa, &sb);
+      m->block_acc += ch->weight * sa + next->weight * sb;
+      c++;
+    } else if (ch->weight > 0.0) {
       m->block_acc += ch->weight * k_filter_sum_squares (&m->shelf,
-          &m->highpass, ch->s1, ch->s2, x, n);
+          &m->highpass, ch->s1, ch->s2, ch->planar + TP_HISTORY, n);
+    }
+  }
+  for (c = 0; c < m->channels; c++) {
+    Channel *ch = &m->ch[c];
+    float *x = ch->planar + TP_HISTORY;
+
     if (m->true_peak_enabled)
       m->interval_tp = true_peak_scan (m, x, n, (float) m->interval_tp);
     else
