@@ -11,7 +11,7 @@ PACKAGES="
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-libav
   espeak-ng sox ffmpeg sqlite3 python3 python3-jsonschema python3-numpy
-  indent time valgrind praat
+  indent time valgrind praat aubio-tools gstreamer1.0-x
 "
 
 missing=""
