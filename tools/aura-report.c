@@ -236,6 +236,8 @@ aura_report_print_coaching (FILE * out, const gchar * report_json)
   }
   fprintf (out, "%s\n", json_object_get_string_member_with_default (r, "text",
           ""));
+  if (json_object_get_string_member_with_default (r, "narrative", NULL))
+    fprintf (out, "%s\n", json_object_get_string_member (r, "narrative"));
   json_node_unref (root);
 }
 

@@ -111,6 +111,7 @@ static const AuraField report_fields[] = {
   {"improvements", G_TYPE_STRING, 0},
   {"cues", G_TYPE_UINT, 0},
   {"text", G_TYPE_STRING, 0},
+  {"narrative", G_TYPE_STRING, AURA_FIELD_NULLABLE},
 };
 
 const AuraField *

@@ -41,7 +41,9 @@
 
 #include "gstaurafeedback.h"
 #include "aura-schema.h"
+#include "feedback/aura-ai-client.h"
 #include "feedback/aura-catalog.h"
+#include "feedback/aura-narrative.h"
 #include "feedback/aura-rules.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_aura_feedback_debug);
@@ -51,6 +53,8 @@ GST_DEBUG_CATEGORY_STATIC (gst_aura_feedback_debug);
 #define DEFAULT_PROP_PROFILE        "presentation"
 #define DEFAULT_PROP_COOLDOWN       (60 * GST_SECOND)
 #define DEFAULT_PROP_POST_MESSAGES  TRUE
+#define DEFAULT_PROP_AI_KEY_ENV     "AURA_AI_KEY"
+#define DEFAULT_PROP_AI_TIMEOUT     (10 * GST_SECOND)
 
 #define IMPROVEMENTS 3          /* in the report */
 #define STRENGTH_SCORE 85.0     /* a category this good is a strength */
@@ -63,6 +67,10 @@ enum
   PROP_RULES_LOCATION,
   PROP_COOLDOWN,
   PROP_POST_MESSAGES,
+  PROP_AI_URL,
+  PROP_AI_MODEL,
+  PROP_AI_KEY_ENV,
+  PROP_AI_TIMEOUT,
 };
 
 struct _GstAuraFeedback
@@ -75,6 +83,8 @@ struct _GstAuraFeedback
   gchar *language, *profile, *rules_location;
   GstClockTime cooldown;
   gboolean post_messages;
+  gchar *ai_url, *ai_model, *ai_key_env;
+  GstClockTime ai_timeout;
 
   /* streaming state (the sink pad's streaming thread) */
   AuraRules *rules;
@@ -82,6 +92,7 @@ struct _GstAuraFeedback
   GstSegment segment;
   gboolean text_started;
   GArray *cues;                 /* AuraCue fired in the session */
+  AuraAiClient *ai;             /* NULL without an AI service */
   gboolean failed;
 };
 
@@ -186,6 +197,49 @@ gst_aura_feedback_class_init (GstAuraFeedbackClass * klass)
           G_PARAM_READWRITE | GST_PARAM_MUTABLE_PLAYING |
           G_PARAM_STATIC_STRINGS));
 
+  /**
+   * GstAuraFeedback:ai-url:
+   *
+   * OpenAI-compatible chat-completions endpoint that writes the report's
+   * narrative from its facts (e.g. http://127.0.0.1:8080/v1/chat/completions).
+   * Empty: no AI. The rule-based report is complete without it.
+   */
+  g_object_class_install_property (gobject_class, PROP_AI_URL,
+      g_param_spec_string ("ai-url", "AI URL",
+          "Chat-completions endpoint for the report's narrative (empty: none)",
+          NULL, G_PARAM_READWRITE | GST_PARAM_MUTABLE_READY |
+          G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_AI_MODEL,
+      g_param_spec_string ("ai-model", "AI model",
+          "Model name sent to the AI service", NULL,
+          G_PARAM_READWRITE | GST_PARAM_MUTABLE_READY |
+          G_PARAM_STATIC_STRINGS));
+
+  /**
+   * GstAuraFeedback:ai-key-env:
+   *
+   * Name of the environment variable that holds the AI service's API key. The
+   * key itself is never a property, never logged and never stored.
+   */
+  g_object_class_install_property (gobject_class, PROP_AI_KEY_ENV,
+      g_param_spec_string ("ai-key-env", "AI key variable",
+          "Environment variable holding the AI service's API key",
+          DEFAULT_PROP_AI_KEY_ENV, G_PARAM_READWRITE |
+          GST_PARAM_MUTABLE_READY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * GstAuraFeedback:ai-timeout:
+   *
+   * Longest time end of stream waits for the narrative, retries included (in
+   * nanoseconds); past it the report goes out without one.
+   */
+  g_object_class_install_property (gobject_class, PROP_AI_TIMEOUT,
+      g_param_spec_uint64 ("ai-timeout", "AI timeout",
+          "Longest wait for the AI narrative at end of stream (in nanoseconds)",
+          100 * GST_MSECOND, 120 * GST_SECOND, DEFAULT_PROP_AI_TIMEOUT,
+          G_PARAM_READWRITE | GST_PARAM_MUTABLE_READY |
+          G_PARAM_STATIC_STRINGS));
+
   gst_element_class_set_static_metadata (element_class,
       "AURA speech coach", "Filter/Analyzer/Audio",
       "Turns aura-metrics into localized live coaching cues, a text stream for "
@@ -201,6 +255,26 @@ gst_aura_feedback_class_init (GstAuraFeedbackClass * klass)
       "AURA speech coach");
 }
 
+/* Audio goes sink <-> src only: caps, allocation and other queries proxied to
+ * "all the other pads" must not reach the text pad. */
+static GstIterator *
+gst_aura_feedback_iterate_internal_links (GstPad * pad, GstObject * parent)
+{
+  GstAuraFeedback *self = GST_AURA_FEEDBACK (parent);
+  GstPad *other = pad == self->sinkpad ? self->srcpad :
+      pad == self->srcpad ? self->sinkpad : NULL;
+  GValue v = G_VALUE_INIT;
+  GstIterator *it;
+
+  if (other == NULL)
+    return NULL;
+  g_value_init (&v, GST_TYPE_PAD);
+  g_value_set_object (&v, other);
+  it = gst_iterator_new_single (GST_TYPE_PAD, &v);
+  g_value_unset (&v);
+  return it;
+}
+
 static void
 gst_aura_feedback_init (GstAuraFeedback * self)
 {
@@ -209,11 +283,15 @@ gst_aura_feedback_init (GstAuraFeedback * self)
       GST_DEBUG_FUNCPTR (gst_aura_feedback_chain));
   gst_pad_set_event_function (self->sinkpad,
       GST_DEBUG_FUNCPTR (gst_aura_feedback_sink_event));
+  gst_pad_set_iterate_internal_links_function (self->sinkpad,
+      GST_DEBUG_FUNCPTR (gst_aura_feedback_iterate_internal_links));
   GST_PAD_SET_PROXY_CAPS (self->sinkpad);
   GST_PAD_SET_PROXY_ALLOCATION (self->sinkpad);
   gst_element_add_pad (GST_ELEMENT (self), self->sinkpad);
 
   self->srcpad = gst_pad_new_from_static_template (&src_template, "src");
+  gst_pad_set_iterate_internal_links_function (self->srcpad,
+      GST_DEBUG_FUNCPTR (gst_aura_feedback_iterate_internal_links));
   GST_PAD_SET_PROXY_CAPS (self->srcpad);
   gst_element_add_pad (GST_ELEMENT (self), self->srcpad);
 
@@ -226,6 +304,8 @@ gst_aura_feedback_init (GstAuraFeedback * self)
   self->profile = g_strdup (DEFAULT_PROP_PROFILE);
   self->cooldown = DEFAULT_PROP_COOLDOWN;
   self->post_messages = DEFAULT_PROP_POST_MESSAGES;
+  self->ai_key_env = g_strdup (DEFAULT_PROP_AI_KEY_ENV);
+  self->ai_timeout = DEFAULT_PROP_AI_TIMEOUT;
   self->cues = g_array_new (FALSE, FALSE, sizeof (AuraCue));
   gst_segment_init (&self->segment, GST_FORMAT_TIME);
 }
@@ -241,6 +321,10 @@ gst_aura_feedback_finalize (GObject * object)
   g_free (self->language);
   g_free (self->profile);
   g_free (self->rules_location);
+  g_free (self->ai_url);
+  g_free (self->ai_model);
+  g_free (self->ai_key_env);
+  aura_ai_client_free (self->ai);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
 
@@ -269,6 +353,21 @@ gst_aura_feedback_set_property (GObject * object, guint prop_id,
       break;
     case PROP_POST_MESSAGES:
       self->post_messages = g_value_get_boolean (value);
+      break;
+    case PROP_AI_URL:
+      g_free (self->ai_url);
+      self->ai_url = g_value_dup_string (value);
+      break;
+    case PROP_AI_MODEL:
+      g_free (self->ai_model);
+      self->ai_model = g_value_dup_string (value);
+      break;
+    case PROP_AI_KEY_ENV:
+      g_free (self->ai_key_env);
+      self->ai_key_env = g_value_dup_string (value);
+      break;
+    case PROP_AI_TIMEOUT:
+      self->ai_timeout = g_value_get_uint64 (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -300,6 +399,18 @@ gst_aura_feedback_get_property (GObject * object, guint prop_id,
     case PROP_POST_MESSAGES:
       g_value_set_boolean (value, self->post_messages);
       break;
+    case PROP_AI_URL:
+      g_value_set_string (value, self->ai_url);
+      break;
+    case PROP_AI_MODEL:
+      g_value_set_string (value, self->ai_model);
+      break;
+    case PROP_AI_KEY_ENV:
+      g_value_set_string (value, self->ai_key_env);
+      break;
+    case PROP_AI_TIMEOUT:
+      g_value_set_uint64 (value, self->ai_timeout);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -309,6 +420,42 @@ gst_aura_feedback_get_property (GObject * object, guint prop_id,
 
 /* ------------------------------------------------------------------------ */
 /* Session                                                                  */
+
+/* The AI client, when an endpoint is set. A bad setting is a warning, not an
+ * error: the rule-based report does not need the AI. */
+static void
+start_ai (GstAuraFeedback * self)
+{
+  AuraAiClientConfig config = { 0 };
+  GError *error = NULL;
+  gchar *url, *model, *key_env;
+
+  GST_OBJECT_LOCK (self);
+  url = g_strdup (self->ai_url);
+  model = g_strdup (self->ai_model);
+  key_env = g_strdup (self->ai_key_env);
+  /* one attempt may take the whole deadline; aura_narrative_request() cuts */
+  config.timeout_ms = (guint) (self->ai_timeout / GST_MSECOND);
+  GST_OBJECT_UNLOCK (self);
+
+  aura_ai_client_free (self->ai);
+  self->ai = NULL;
+  if (url && *url) {
+    config.url = url;
+    config.model = model;
+    config.api_key_env = key_env;
+    self->ai = aura_ai_client_new (&config, &error);
+    if (self->ai == NULL) {
+      GST_ELEMENT_WARNING (self, LIBRARY, SETTINGS,
+          ("AI coaching disabled: %s", error->message),
+          ("the report is written without a narrative"));
+      g_error_free (error);
+    }
+  }
+  g_free (url);
+  g_free (model);
+  g_free (key_env);
+}
 
 /* Builds the rules and catalog from the properties; FALSE after an element
  * error (unknown profile, invalid rules file). */
@@ -356,6 +503,8 @@ start_session (GstAuraFeedback * self)
   g_array_set_size (self->cues, 0);
   self->text_started = FALSE;
   self->failed = !ok;
+  if (ok)
+    start_ai (self);
   g_free (language);
   g_free (profile);
   g_free (rules_location);
@@ -712,11 +861,62 @@ build_report (GstAuraFeedback * self)
   return s;
 }
 
+/* Asks the AI service, from a worker thread and within ai-timeout, for the
+ * report's narrative; adds it to @report (field and JSON) when it comes. */
+static GstStructure *
+add_narrative (GstAuraFeedback * self, GstStructure * report)
+{
+  JsonParser *parser;
+  GError *error = NULL;
+  GstClockTime timeout;
+  gchar *narrative, *json;
+
+  if (self->ai == NULL)
+    return report;
+  GST_OBJECT_LOCK (self);
+  timeout = self->ai_timeout;
+  GST_OBJECT_UNLOCK (self);
+  narrative = aura_narrative_request (self->ai,
+      aura_catalog_get (self->catalog, "language", "name"),
+      gst_structure_get_string (report, "json"),
+      (guint) (timeout / GST_MSECOND), &error);
+  if (narrative == NULL) {
+    GST_ELEMENT_WARNING (self, RESOURCE, READ,
+        ("AI coaching unavailable: %s", error->message),
+        ("the rule-based report is complete without it"));
+    g_error_free (error);
+    return report;
+  }
+  gst_structure_set (report, "narrative", G_TYPE_STRING, narrative, NULL);
+  parser = json_parser_new ();
+  if (json_parser_load_from_data (parser, gst_structure_get_string (report,
+              "json"), -1, NULL)) {
+    JsonNode *root = json_parser_get_root (parser);
+    json_object_set_string_member (json_node_get_object (root), "narrative",
+        narrative);
+    json = json_to_string (root, FALSE);
+    gst_structure_set (report, "json", G_TYPE_STRING, json, NULL);
+    g_free (json);
+  }
+  g_object_unref (parser);
+  g_free (narrative);
+  return report;
+}
+
 static GstFlowReturn
 gst_aura_feedback_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
 {
   GstAuraFeedback *self = GST_AURA_FEEDBACK (parent);
 
+  /* the text stream starts with the audio: a sink behind text_src must preroll
+   * before the first metrics interval is over, or the pipeline would wait for
+   * it forever */
+  if (!self->text_started) {
+    GstClockTime ts = GST_BUFFER_PTS_IS_VALID (buf) ? GST_BUFFER_PTS (buf) :
+        self->segment.start;
+    start_text_stream (self);
+    gst_pad_push_event (self->text_srcpad, gst_event_new_gap (ts, 0));
+  }
   return gst_pad_push (self->srcpad, buf);
 }
 
@@ -747,7 +947,7 @@ gst_aura_feedback_sink_event (GstPad * pad, GstObject * parent,
       break;
     case GST_EVENT_EOS:
       if (self->rules)
-        emit (self, build_report (self));
+        emit (self, add_narrative (self, build_report (self)));
       if (self->text_started)
         gst_pad_push_event (self->text_srcpad, gst_event_new_eos ());
       break;

@@ -54,16 +54,32 @@ struct AuraAiClient
   gboolean trial_in_flight;     /* half-open: the one trial request is running */
 };
 
-G_DEFINE_QUARK (aura-ai-client-error-quark, aura_ai_client_error);
+GQuark
+aura_ai_client_error_quark (void)
+{
+  return g_quark_from_static_string ("aura-ai-client-error-quark");
+}
 
 /* ------------------------------------------------------------------------ */
 /* Logging: structured fields (journald keeps them) and the same facts in the */
 /* text. Debug records are not even formatted when the default writer would   */
 /* drop them.                                                                  */
 
+/* *INDENT-OFF* */
 static void log_event (GLogLevelFlags level, const gchar * request_id,
     guint attempt, guint status, gint64 elapsed_ms, const gchar * format, ...)
     G_GNUC_PRINTF (6, 7);
+/* *INDENT-ON* */
+
+static void
+add_field (GLogField * fields, gsize * n, const gchar * key,
+    const gchar * value)
+{
+  fields[*n].key = key;
+  fields[*n].value = value;
+  fields[*n].length = -1;
+  (*n)++;
+}
 
 static void
 log_event (GLogLevelFlags level, const gchar * request_id, guint attempt,
@@ -97,28 +113,21 @@ log_event (GLogLevelFlags level, const gchar * request_id, guint attempt,
   va_end (args);
   message = g_strdup_printf ("request %s: %s", request_id, text);
 
-  fields[n++] = (GLogField) {
-  "GLIB_DOMAIN", G_LOG_DOMAIN, -1};
-  fields[n++] = (GLogField) {
-  "PRIORITY", priority, -1};
-  fields[n++] = (GLogField) {
-  "MESSAGE", message, -1};
-  fields[n++] = (GLogField) {
-  "AURA_REQUEST_ID", request_id, -1};
+  add_field (fields, &n, "GLIB_DOMAIN", G_LOG_DOMAIN);
+  add_field (fields, &n, "PRIORITY", priority);
+  add_field (fields, &n, "MESSAGE", message);
+  add_field (fields, &n, "AURA_REQUEST_ID", request_id);
   if (attempt > 0) {
     g_snprintf (attempt_s, sizeof attempt_s, "%u", attempt);
-    fields[n++] = (GLogField) {
-    "AURA_ATTEMPT", attempt_s, -1};
+    add_field (fields, &n, "AURA_ATTEMPT", attempt_s);
   }
   if (status > 0) {
     g_snprintf (status_s, sizeof status_s, "%u", status);
-    fields[n++] = (GLogField) {
-    "AURA_HTTP_STATUS", status_s, -1};
+    add_field (fields, &n, "AURA_HTTP_STATUS", status_s);
   }
   if (elapsed_ms >= 0) {
     g_snprintf (elapsed_s, sizeof elapsed_s, "%" G_GINT64_FORMAT, elapsed_ms);
-    fields[n++] = (GLogField) {
-    "AURA_ELAPSED_MS", elapsed_s, -1};
+    add_field (fields, &n, "AURA_ELAPSED_MS", elapsed_s);
   }
   g_log_structured_array (level, fields, n);
 
@@ -330,7 +339,7 @@ watchdog_start (Watchdog * w, GCancellable * cancel, guint timeout_ms,
   g_cond_init (&w->cond);
   w->done = FALSE;
   w->fired = FALSE;
-  w->deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  w->deadline = g_get_monotonic_time () + 1000 * (gint64) timeout_ms;
   w->cancel = cancel;
   w->thread = g_thread_try_new ("aura-ai-timer", watchdog_run, w,
       &thread_error);
@@ -379,7 +388,7 @@ sleep_cancellable (guint64 ms, GCancellable * cancellable)
     g_usleep (ms * 1000);
     return !g_cancellable_is_cancelled (cancellable);
   }
-  end = g_get_monotonic_time () + (gint64) ms * 1000;
+  end = g_get_monotonic_time () + 1000 * (gint64) ms;
   while (!g_cancellable_is_cancelled (cancellable)) {
     gint64 left = end - g_get_monotonic_time ();
     if (left <= 0)
@@ -638,8 +647,9 @@ read_capped (GInputStream * stream, gsize cap, GCancellable * cancellable,
 static guint64
 retry_after_ms (SoupMessage * msg)
 {
-  const gchar *v = soup_message_headers_get_one (soup_message_get_response_headers
-      (msg), "Retry-After");
+  const gchar *v =
+      soup_message_headers_get_one (soup_message_get_response_headers (msg),
+      "Retry-After");
   guint64 seconds;
 
   if (v == NULL || !g_ascii_string_to_unsigned (v, 10, 0, 24 * 3600, &seconds,
@@ -680,8 +690,7 @@ run_attempt (Request * req, gboolean * retryable, guint64 * retry_after,
     soup_message_headers_replace (headers, "Authorization", auth);
     wipe_free (auth);
   }
-  soup_message_set_request_body_from_bytes (msg, "application/json",
-      req->body);
+  soup_message_set_request_body_from_bytes (msg, "application/json", req->body);
 
   attempt_cancel = g_cancellable_new ();
   if (req->cancellable != NULL)
@@ -712,7 +721,8 @@ run_attempt (Request * req, gboolean * retryable, guint64 * retry_after,
     else if (read_capped (stream, cap, attempt_cancel, buf, &truncated,
             &io_error))
       too_large = ok && truncated;
-    /* closing an unfinished body would read the rest of it: abort instead */
+    /* stopped before the end of the body: close by aborting the message (its
+     * connection is dropped, never reused), not by waiting for the rest */
     if (too_large || truncated || io_error != NULL)
       g_cancellable_cancel (attempt_cancel);
     g_input_stream_close (stream, attempt_cancel, NULL);
@@ -927,8 +937,7 @@ aura_ai_client_complete (AuraAiClient * client, const gchar * system_prompt,
     goto out;
   }
   if (*user_prompt == '\0' || !g_utf8_validate (user_prompt, -1, NULL)
-      || (system_prompt != NULL && !g_utf8_validate (system_prompt, -1,
-              NULL))) {
+      || (system_prompt != NULL && !g_utf8_validate (system_prompt, -1, NULL))) {
     g_set_error (&local_error, AURA_AI_CLIENT_ERROR,
         AURA_AI_CLIENT_ERROR_INVALID_CONFIG,
         "prompts must be UTF-8 and the user prompt not empty");
@@ -969,8 +978,7 @@ aura_ai_client_complete (AuraAiClient * client, const gchar * system_prompt,
 
   sent = TRUE;
   req.self = self;
-  req.session = soup_session_new_with_options ("user-agent", USER_AGENT,
-      NULL);
+  req.session = soup_session_new_with_options ("user-agent", USER_AGENT, NULL);
   req.body = g_bytes_new_take (g_steal_pointer (&body), body_len);
   req.key = key;
   req.request_id = request_id;
@@ -988,8 +996,7 @@ aura_ai_client_complete (AuraAiClient * client, const gchar * system_prompt,
 
     req.attempt = attempt;
     g_clear_error (&local_error);
-    text = run_attempt (&req, &retryable, &retry_after, &status,
-        &local_error);
+    text = run_attempt (&req, &retryable, &retry_after, &status, &local_error);
     redact_error (local_error, key);
     log_event (G_LOG_LEVEL_DEBUG, request_id, attempt, status,
         ms_since (attempt_start), "attempt %u/%u: %s", attempt, attempts,
