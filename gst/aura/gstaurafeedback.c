@@ -653,6 +653,7 @@ to_rule_input (const GstStructure * s, const GstSegment * segment,
   in->end = (gdouble) ts / GST_SECOND + in->duration;
   get_double (s, "speech-ratio", &in->speech_ratio);
   in->has_wpm = get_double (s, "wpm", &in->wpm);
+  in->has_syllable_rate = get_double (s, "syllable-rate", &in->syllable_rate);
   if (gst_structure_get_uint (s, "pauses", &u))
     in->pauses = u;
   get_double (s, "longest-pause", &in->longest_pause);

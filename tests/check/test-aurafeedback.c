@@ -144,6 +144,29 @@ GST_START_TEST (test_pace_cue_fr)
 
 GST_END_TEST;
 
+GST_START_TEST (test_rushed_articulation)
+{
+  Ctx c = ctx_new (NULL);
+  gchar *cues;
+  gint t;
+
+  /* a fine 150 words/min, but 7.5 syllables per second of speech: the words
+   * per minute hide the rush behind long pauses */
+  for (t = 0; t < 8; t++) {
+    GstEvent *ev = metrics_event (t, 150.0, -25.0);
+    GstStructure *s = gst_event_writable_structure (ev);
+    gst_structure_set (s, "syllable-rate", G_TYPE_DOUBLE, 7.5, NULL);
+    gst_harness_push_event (c.h, ev);
+  }
+  cues = collect_cues (&c, TRUE);
+  fail_unless_equals_string (cues, "5 pace.rushed You rush your syllables "
+      "(7.5 per second): articulate more slowly and let pauses do the work.");
+  g_free (cues);
+  ctx_free (&c);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_short_problem_does_not_fire)
 {
   Ctx c = ctx_new (NULL);
@@ -452,6 +475,7 @@ aurafeedback_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_pace_cue_and_praise_en);
   tcase_add_test (tc, test_pace_cue_fr);
+  tcase_add_test (tc, test_rushed_articulation);
   tcase_add_test (tc, test_short_problem_does_not_fire);
   tcase_add_test (tc, test_cooldown_refires);
   tcase_add_test (tc, test_one_live_cue_at_a_time);

@@ -173,6 +173,7 @@ typedef struct
 static const Field target_fields[] = {
   TARGET ("wpm-low", wpm_low, 20, 600),
   TARGET ("wpm-high", wpm_high, 20, 600),
+  TARGET ("articulation-high", articulation_high, 1, 20),
   TARGET ("pauses-per-minute-low", pauses_per_min_low, 0, 60),
   TARGET ("pause-max", pause_max, 0.25, 60),
   TARGET ("loudness-low", loudness_low, -120, 20),

@@ -52,6 +52,7 @@ static const struct
 } rule_info[AURA_N_RULES] = {
   {"pace.too-fast", "pace.good", AURA_CATEGORY_PACE, AURA_SEVERITY_WARNING},
   {"pace.too-slow", "pace.good", AURA_CATEGORY_PACE, AURA_SEVERITY_TIP},
+  {"pace.rushed", "pace.good", AURA_CATEGORY_PACE, AURA_SEVERITY_TIP},
   {"pauses.too-few", "pauses.good", AURA_CATEGORY_PAUSES, AURA_SEVERITY_TIP},
   {"pauses.too-long", "pauses.good", AURA_CATEGORY_PAUSES, AURA_SEVERITY_TIP},
   {"volume.too-quiet", "volume.good", AURA_CATEGORY_VOLUME,
@@ -216,6 +217,11 @@ evaluate (AuraRules * r, const AuraRuleInput * in, int speaking)
     set (&s[AURA_RULE_PACE_TOO_SLOW], in->wpm < t->wpm_low, in->wpm,
         t->wpm_low, t->wpm_high);
   }
+  /* syllables per second of speech: fast articulation that long pauses hide
+   * from the words per minute */
+  if (speaking && in->has_syllable_rate)
+    set (&s[AURA_RULE_PACE_RUSHED], in->syllable_rate > t->articulation_high,
+        in->syllable_rate, NAN, t->articulation_high);
   if (w.speech >= MIN_SPEECH_FOR_RATE) {
     double per_min = 60.0 * w.pauses / w.speech;
     set (&s[AURA_RULE_PAUSES_TOO_FEW], per_min < t->pauses_per_min_low,
@@ -465,6 +471,8 @@ aura_targets_builtin (const char *profile, const char *language,
       continue;
     out->wpm_low = fr ? p->wpm_fr[0] : p->wpm_en[0];
     out->wpm_high = fr ? p->wpm_fr[1] : p->wpm_en[1];
+    /* fluent speech articulates about 4-6 syllables per second */
+    out->articulation_high = 6.5;
     out->pauses_per_min_low = p->pauses_per_min;
     out->pause_max = p->pause_max;
     out->loudness_low = p->loudness[0];

@@ -40,6 +40,7 @@ typedef enum
 {
   AURA_RULE_PACE_TOO_FAST,
   AURA_RULE_PACE_TOO_SLOW,
+  AURA_RULE_PACE_RUSHED,
   AURA_RULE_PAUSES_TOO_FEW,
   AURA_RULE_PAUSES_TOO_LONG,
   AURA_RULE_VOLUME_TOO_QUIET,
@@ -61,6 +62,8 @@ typedef struct
   double speech_ratio;          /* 0..1 */
   int has_wpm;
   double wpm;
+  int has_syllable_rate;
+  double syllable_rate;         /* articulation rate, syllables/s of speech */
   unsigned pauses;              /* pauses that ended in the interval */
   double longest_pause;         /* s */
   double loudness_short_term;   /* LUFS (floor -120) */
@@ -76,6 +79,7 @@ typedef struct
 typedef struct
 {
   double wpm_low, wpm_high;     /* words per minute */
+  double articulation_high;     /* syllables per second of speech */
   double pauses_per_min_low;    /* pauses (>= min-pause) per minute of speech */
   double pause_max;             /* s: a longer pause loses the audience */
   double loudness_low, loudness_high;   /* short-term LUFS while speaking */
