@@ -6,6 +6,7 @@
 #include "gstauraelements.h"
 #include "gstauraanalyzer.h"
 #include "gstaurafeedback.h"
+#include "gstaurasessionsink.h"
 
 gboolean
 aura_elements_register (GstPlugin * plugin)
@@ -14,6 +15,7 @@ aura_elements_register (GstPlugin * plugin)
 
   ok |= GST_ELEMENT_REGISTER (auraanalyzer, plugin);
   ok |= GST_ELEMENT_REGISTER (aurafeedback, plugin);
+  ok |= GST_ELEMENT_REGISTER (aurasessionsink, plugin);
   return ok;
 }
 

@@ -1,0 +1,527 @@
+/* AURA — gst-check tests of aurasessionsink and its store: records in, rows of
+ * a temporary SQLite database (and JSON lines) out. */
+#include <gst/check/gstcheck.h>
+#include <gst/check/gstharness.h>
+#include <json-glib/json-glib.h>
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "aura-schema.h"
+#include "gstaurasessionsink.h"
+#include "store/aura-store.h"
+
+#define S GST_SECOND
+
+static gchar *tmpdir;
+
+static void
+setup (void)
+{
+  tmpdir = g_dir_make_tmp ("aura-sessions-XXXXXX", NULL);
+  fail_unless (tmpdir != NULL);
+}
+
+static void
+remove_tree (const gchar * path)
+{
+  GDir *dir = g_dir_open (path, 0, NULL);
+  const gchar *name;
+
+  while (dir && (name = g_dir_read_name (dir))) {
+    gchar *p = g_build_filename (path, name, NULL);
+
+    if (g_file_test (p, G_FILE_TEST_IS_DIR))
+      remove_tree (p);
+    else
+      g_unlink (p);
+    g_free (p);
+  }
+  if (dir)
+    g_dir_close (dir);
+  g_rmdir (path);
+}
+
+static void
+teardown (void)
+{
+  remove_tree (tmpdir);
+  g_clear_pointer (&tmpdir, g_free);
+}
+
+static gchar *
+tmp_path (const gchar * name)
+{
+  return g_build_filename (tmpdir, name, NULL);
+}
+
+static GstEvent *
+metrics_event (gint t)
+{
+  GstStructure *s = gst_structure_new (AURA_METRICS_NAME,
+      "timestamp", G_TYPE_UINT64, (guint64) t * S,
+      "stream-time", G_TYPE_UINT64, (guint64) t * S,
+      "running-time", G_TYPE_UINT64, (guint64) t * S,
+      "duration", G_TYPE_UINT64, (guint64) S,
+      "endtime", G_TYPE_UINT64, (guint64) (t + 1) * S,
+      "speech-ratio", G_TYPE_DOUBLE, 0.9,
+      "wpm", G_TYPE_DOUBLE, 140.0, NULL);
+
+  return gst_event_new_custom (GST_EVENT_CUSTOM_DOWNSTREAM, s);
+}
+
+static GstEvent *
+feedback_event (gint t, const gchar * code)
+{
+  GstStructure *s = gst_structure_new (AURA_FEEDBACK_NAME,
+      "timestamp", G_TYPE_UINT64, (guint64) t * S,
+      "stream-time", G_TYPE_UINT64, (guint64) t * S,
+      "running-time", G_TYPE_UINT64, (guint64) t * S,
+      "duration", G_TYPE_UINT64, (guint64) 5 * S,
+      "code", G_TYPE_STRING, code,
+      "category", G_TYPE_STRING, "pace",
+      "severity", G_TYPE_STRING, "warning",
+      "praise", G_TYPE_BOOLEAN, FALSE,
+      "language", G_TYPE_STRING, "fr",
+      "message", G_TYPE_STRING, "Ralentissez \"un peu\"", NULL);
+
+  return gst_event_new_custom (GST_EVENT_CUSTOM_DOWNSTREAM, s);
+}
+
+static GstEvent *
+document_event (const gchar * name, const gchar * json)
+{
+  GstStructure *s = gst_structure_new (name, "json", G_TYPE_STRING, json,
+      NULL);
+
+  if (g_str_equal (name, AURA_REPORT_NAME))
+    gst_structure_set (s, "language", G_TYPE_STRING, "fr",
+        "profile", G_TYPE_STRING, "lecture", NULL);
+  return gst_event_new_custom (GST_EVENT_CUSTOM_DOWNSTREAM, s);
+}
+
+static sqlite3 *
+db_open (const gchar * path)
+{
+  sqlite3 *db = NULL;
+
+  fail_unless_equals_int (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE,
+          NULL), SQLITE_OK);
+  return db;
+}
+
+static gint64
+db_int (sqlite3 * db, const gchar * sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 v;
+
+  fail_unless_equals_int (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL),
+      SQLITE_OK);
+  fail_unless_equals_int (sqlite3_step (stmt), SQLITE_ROW);
+  v = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return v;
+}
+
+/* First column of the first row as a string (NULL: SQL NULL). */
+static gchar *
+db_str (sqlite3 * db, const gchar * sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  gchar *v;
+
+  fail_unless_equals_int (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL),
+      SQLITE_OK);
+  fail_unless_equals_int (sqlite3_step (stmt), SQLITE_ROW);
+  v = g_strdup ((const gchar *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  return v;
+}
+
+static void
+db_exec (sqlite3 * db, const gchar * sql)
+{
+  fail_unless_equals_int (sqlite3_exec (db, sql, NULL, NULL, NULL), SQLITE_OK);
+}
+
+static void
+assert_str (sqlite3 * db, const gchar * sql, const gchar * expected)
+{
+  gchar *v = db_str (db, sql);
+
+  fail_unless_equals_string (v, expected);
+  g_free (v);
+}
+
+static GstHarness *
+sink_harness (GstElement * e, GstBus * bus)
+{
+  GstHarness *h;
+
+  gst_element_set_bus (e, bus);
+  h = gst_harness_new_with_element (e, "sink", NULL);
+  gst_harness_set_src_caps_str (h, "audio/x-raw, format=S16LE, "
+      "layout=interleaved, rate=16000, channels=1");
+  return h;
+}
+
+static GstMessage *
+pop_element_message (GstBus * bus, const gchar * name)
+{
+  GstMessage *msg;
+
+  while ((msg = gst_bus_pop (bus))) {
+    if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ELEMENT &&
+        gst_message_has_name (msg, name))
+      return msg;
+    gst_message_unref (msg);
+  }
+  return NULL;
+}
+
+#define N_METRICS 12
+
+GST_START_TEST (test_record_session)
+{
+  gchar *db_path = tmp_path ("s.db"), *jsonl = tmp_path ("s.jsonl");
+  GstElement *e = gst_element_factory_make ("aurasessionsink", NULL);
+  GstBus *bus = gst_bus_new ();
+  GstHarness *h;
+  GstMessage *msg;
+  gchar *id = NULL, *contents = NULL, **lines, *sql;
+  const gchar *mid;
+  sqlite3 *db;
+  guint i, n_lines = 0;
+
+  g_object_set (e, "location", db_path, "json-location", jsonl,
+      "title", "Monday talk", "speaker", "Ada", NULL);
+  g_object_get (e, "session-id", &id, NULL);
+  fail_unless (id == NULL);
+  h = sink_harness (e, bus);
+
+  g_object_get (e, "session-id", &id, NULL);
+  fail_unless (id != NULL && g_uuid_string_is_valid (id));
+  msg = pop_element_message (bus, "aura-session");
+  fail_unless (msg != NULL);
+  mid = gst_structure_get_string (gst_message_get_structure (msg),
+      "session-id");
+  fail_unless_equals_string (mid, id);
+  fail_unless_equals_string (gst_structure_get_string
+      (gst_message_get_structure (msg), "location"), db_path);
+  gst_message_unref (msg);
+
+  for (i = 0; i < N_METRICS; i++) {
+    fail_unless (gst_harness_push_event (h, metrics_event (i)));
+    if (i == 3 || i == 8)
+      fail_unless (gst_harness_push_event (h, feedback_event (i,
+                  i == 3 ? "pace-fast" : "volume-low")));
+    fail_unless_equals_int (gst_harness_push (h,
+            gst_harness_create_buffer (h, 320)), GST_FLOW_OK);
+  }
+  fail_unless (gst_harness_push_event (h, document_event (AURA_SUMMARY_NAME,
+              "{\n  \"duration\": 12.0,\n  \"type\": \"aura-summary\"\n}")));
+  fail_unless (gst_harness_push_event (h, document_event (AURA_REPORT_NAME,
+              "{\"overall\": 77}")));
+  fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
+
+  /* EOS returned: everything is on disk, before teardown */
+  db = db_open (db_path);
+  sql = g_strdup_printf ("SELECT count(*) FROM metrics WHERE session_id = "
+      "'%s'", id);
+  fail_unless_equals_int (db_int (db, sql), N_METRICS);
+  g_free (sql);
+  fail_unless_equals_int (db_int (db, "SELECT count(*) FROM feedback"), 2);
+  fail_unless_equals_int (db_int (db, "SELECT count(*) FROM summaries"), 1);
+  fail_unless_equals_int (db_int (db, "SELECT count(*) FROM reports"), 1);
+  fail_unless_equals_int (db_int (db, "SELECT PRAGMA_user_version"
+          " FROM (SELECT user_version AS PRAGMA_user_version FROM "
+          "pragma_user_version)"), 1);
+  fail_unless_equals_int (db_int (db, "SELECT t * 10 FROM metrics "
+          "ORDER BY t DESC LIMIT 1"), (N_METRICS - 1) * 10);
+  assert_str (db, "SELECT code FROM feedback ORDER BY t", "pace-fast");
+  assert_str (db, "SELECT json_extract (json, '$.type') FROM metrics LIMIT 1",
+      "aura-metrics");
+  fail_unless_equals_int (db_int (db, "SELECT json_extract (json, "
+          "'$.stream_time') FROM metrics ORDER BY t LIMIT 1 OFFSET 2"), 2 * S);
+  assert_str (db, "SELECT json FROM summaries",
+      "{\"duration\":12.0,\"type\":\"aura-summary\"}");
+  assert_str (db, "SELECT json_extract (json, '$.type') FROM reports",
+      "aura-report");
+  assert_str (db, "SELECT status FROM sessions", "completed");
+  assert_str (db, "SELECT title FROM sessions", "Monday talk");
+  assert_str (db, "SELECT speaker FROM sessions", "Ada");
+  assert_str (db, "SELECT language FROM sessions", "fr");
+  assert_str (db, "SELECT profile FROM sessions", "lecture");
+  assert_str (db, "SELECT id FROM sessions", id);
+  fail_unless_equals_int (db_int (db, "SELECT dropped FROM sessions"), 0);
+  fail_unless_equals_int (db_int (db, "SELECT owner_pid FROM sessions"),
+      getpid ());
+  fail_unless_equals_int (db_int (db, "SELECT started_at LIKE '____-__-__T"
+          "__:__:__%Z' AND ended_at >= started_at FROM sessions"), 1);
+  sqlite3_close (db);
+
+  /* JSON lines: session line, every record, end line */
+  fail_unless (g_file_get_contents (jsonl, &contents, NULL, NULL));
+  lines = g_strsplit (contents, "\n", -1);
+  for (i = 0; lines[i] && *lines[i]; i++) {
+    JsonParser *p = json_parser_new ();
+    JsonObject *o;
+
+    fail_unless (json_parser_load_from_data (p, lines[i], -1, NULL),
+        "line %u: %s", i, lines[i]);
+    o = json_node_get_object (json_parser_get_root (p));
+    fail_unless_equals_string (json_object_get_string_member (o,
+            "session_id"), id);
+    if (i == 0)
+      fail_unless_equals_string (json_object_get_string_member (o, "type"),
+          "aura-session");
+    g_object_unref (p);
+    n_lines++;
+  }
+  fail_unless (g_strrstr (lines[n_lines - 1], "\"status\":\"completed\""));
+  fail_unless_equals_int (n_lines, 1 + N_METRICS + 2 + 2 + 1);
+  g_strfreev (lines);
+  g_free (contents);
+
+  gst_harness_teardown (h);
+  gst_element_set_bus (e, NULL);
+  gst_object_unref (e);
+  gst_object_unref (bus);
+  g_free (id);
+  g_free (db_path);
+  g_free (jsonl);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_stop_without_eos)
+{
+  gchar *db_path = tmp_path ("s.db");
+  GstElement *e = gst_element_factory_make ("aurasessionsink", NULL);
+  GstBus *bus = gst_bus_new ();
+  GstHarness *h;
+  sqlite3 *db;
+  gint i;
+
+  g_object_set (e, "location", db_path, "session-id", "fixed-id", NULL);
+  h = sink_harness (e, bus);
+  for (i = 0; i < 5; i++)
+    fail_unless (gst_harness_push_event (h, metrics_event (i)));
+  gst_harness_teardown (h);
+
+  db = db_open (db_path);
+  assert_str (db, "SELECT id FROM sessions", "fixed-id");
+  assert_str (db, "SELECT status FROM sessions", "interrupted");
+  fail_unless_equals_int (db_int (db, "SELECT count(*) FROM metrics"), 5);
+  sqlite3_close (db);
+
+  gst_element_set_bus (e, NULL);
+  gst_object_unref (e);
+  gst_object_unref (bus);
+  g_free (db_path);
+}
+
+GST_END_TEST;
+
+static void
+record_with_store (const gchar * path, const gchar * id, gint n)
+{
+  AuraSessionInfo info = { id, "t", NULL, NULL, NULL, NULL, 0 };
+  GError *error = NULL;
+  AuraStore *store = aura_store_open (path, &error);
+  gint i;
+
+  fail_unless (store != NULL, "%s", error ? error->message : "");
+  fail_unless (aura_store_session_begin (store, &info, &error));
+  for (i = 0; i < n; i++)
+    fail_unless (aura_store_add_record (store, AURA_RECORD_METRICS, i, NULL,
+            "{\"type\":\"aura-metrics\"}"));
+  fail_unless (aura_store_session_end (store, AURA_SESSION_COMPLETED, &error));
+  aura_store_close (store);
+}
+
+/* A pid that no longer exists: a child that exited and was reaped (spawned,
+ * not forked, so valgrind does not follow it). */
+static GPid
+dead_pid (void)
+{
+  gchar *argv[] = { (gchar *) "/bin/true", NULL };
+  GPid pid = 0;
+
+  fail_unless (g_spawn_async (NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+          NULL, NULL, &pid, NULL));
+  fail_unless_equals_int (waitpid (pid, NULL, 0), pid);
+  return pid;
+}
+
+GST_START_TEST (test_crash_recovery)
+{
+  gchar *path = tmp_path ("r.db"), *sql;
+  GError *error = NULL;
+  AuraStore *store;
+  sqlite3 *db;
+
+  record_with_store (path, "dead", 7);
+  record_with_store (path, "alive", 3);
+  record_with_store (path, "mine", 2);
+  /* as a kill -9 leaves them: 'recording', no end */
+  db = db_open (path);
+  sql = g_strdup_printf ("UPDATE sessions SET status = 'recording', "
+      "ended_at = NULL, owner_pid = %d WHERE id = 'dead'", (gint) dead_pid ());
+  db_exec (db, sql);
+  g_free (sql);
+  /* pid 1 lives: a session being recorded by another process */
+  db_exec (db, "UPDATE sessions SET status = 'recording', owner_pid = 1 "
+      "WHERE id = 'alive'");
+  /* this pid, but no session of this process: an earlier run's */
+  db_exec (db, "UPDATE sessions SET status = 'recording' WHERE id = 'mine'");
+  sqlite3_close (db);
+
+  store = aura_store_open (path, &error);
+  fail_unless (store != NULL);
+  aura_store_close (store);
+
+  db = db_open (path);
+  assert_str (db, "SELECT status FROM sessions WHERE id = 'dead'",
+      "interrupted");
+  assert_str (db, "SELECT status FROM sessions WHERE id = 'mine'",
+      "interrupted");
+  assert_str (db, "SELECT status FROM sessions WHERE id = 'alive'",
+      "recording");
+  fail_unless_equals_int (db_int (db, "SELECT count(*) FROM metrics WHERE "
+          "session_id = 'dead'"), 7);
+  sqlite3_close (db);
+  g_free (path);
+}
+
+GST_END_TEST;
+
+/* Starting the sink on @location fails with an error naming it and @cause. */
+static void
+assert_start_fails (const gchar * location, const gchar * cause)
+{
+  GstElement *e = gst_element_factory_make ("aurasessionsink", NULL);
+  GstBus *bus = gst_bus_new ();
+  GstMessage *msg;
+  GError *error = NULL;
+  gchar *debug = NULL;
+
+  gst_element_set_bus (e, bus);
+  g_object_set (e, "location", location, NULL);
+  fail_unless_equals_int (gst_element_set_state (e, GST_STATE_PAUSED),
+      GST_STATE_CHANGE_FAILURE);
+  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL);
+  gst_message_parse_error (msg, &error, &debug);
+  fail_unless (g_error_matches (error, GST_RESOURCE_ERROR,
+          GST_RESOURCE_ERROR_OPEN_WRITE));
+  fail_unless (strstr (error->message, location) != NULL, "%s", error->message);
+  fail_unless (strstr (error->message, cause) != NULL, "%s", error->message);
+  GST_INFO ("error: %s", error->message);
+  g_clear_error (&error);
+  g_free (debug);
+  gst_message_unref (msg);
+  gst_element_set_state (e, GST_STATE_NULL);
+  gst_element_set_bus (e, NULL);
+  gst_object_unref (e);
+  gst_object_unref (bus);
+}
+
+GST_START_TEST (test_unwritable_location)
+{
+  gchar *missing = tmp_path ("no-such-dir/s.db"), *garbage =
+      tmp_path ("garbage.db");
+
+  assert_start_fails (missing, "does not exist");
+  assert_start_fails (tmpdir, "is a directory");
+  fail_unless (g_file_set_contents (garbage, "this is not SQLite, only a "
+          "text file long enough to have a header of some kind ........"
+          "................................................", -1, NULL));
+  assert_start_fails (garbage, "not an AURA session database");
+  g_free (missing);
+  g_free (garbage);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_locked)
+{
+  gchar *path = tmp_path ("l.db");
+  GError *error = NULL;
+  AuraStore *store;
+  sqlite3 *db = NULL;
+
+  fail_unless_equals_int (sqlite3_open (path, &db), SQLITE_OK);
+  db_exec (db, "PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; "
+      "CREATE TABLE other (a)");
+  store = aura_store_open (path, &error);
+  fail_unless (store == NULL);
+  fail_unless (g_error_matches (error, AURA_STORE_ERROR,
+          AURA_STORE_ERROR_LOCKED), "%s", error->message);
+  fail_unless (strstr (error->message, path) != NULL);
+  g_clear_error (&error);
+  sqlite3_close (db);
+  g_free (path);
+}
+
+GST_END_TEST;
+
+#define N_FLOOD 20000
+
+GST_START_TEST (test_drops)
+{
+  gchar *path = tmp_path ("d.db");
+  AuraSessionInfo info = { "flood", NULL, NULL, NULL, NULL, NULL, 4 };
+  GError *error = NULL;
+  AuraStore *store = aura_store_open (path, &error);
+  guint64 dropped, kept = 0;
+  sqlite3 *db;
+  gint i;
+
+  fail_unless (store != NULL);
+  fail_unless (aura_store_session_begin (store, &info, &error));
+  for (i = 0; i < N_FLOOD; i++)
+    kept += aura_store_add_record (store, AURA_RECORD_METRICS, i, NULL,
+        "{\"type\":\"aura-metrics\"}");
+  /* never dropped for lack of room */
+  fail_unless (aura_store_add_record (store, AURA_RECORD_SUMMARY, 0, NULL,
+          "{\"type\":\"aura-summary\"}"));
+  dropped = aura_store_get_dropped (store);
+  fail_unless (dropped > 0);
+  fail_unless_equals_uint64 (kept + dropped, N_FLOOD);
+  fail_unless (aura_store_session_end (store, AURA_SESSION_COMPLETED, &error));
+  aura_store_close (store);
+
+  db = db_open (path);
+  fail_unless_equals_int (db_int (db, "SELECT dropped FROM sessions"), dropped);
+  fail_unless_equals_int (db_int (db, "SELECT count(*) FROM metrics"), kept);
+  fail_unless_equals_int (db_int (db, "SELECT count(*) FROM summaries"), 1);
+  sqlite3_close (db);
+  g_free (path);
+}
+
+GST_END_TEST;
+
+static Suite *
+aurasessionsink_suite (void)
+{
+  Suite *s = suite_create ("aurasessionsink");
+  TCase *tc = tcase_create ("general");
+
+  gst_element_register (NULL, "aurasessionsink", GST_RANK_NONE,
+      GST_TYPE_AURA_SESSION_SINK);
+  tcase_add_checked_fixture (tc, setup, teardown);
+  tcase_set_timeout (tc, 60);
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_record_session);
+  tcase_add_test (tc, test_stop_without_eos);
+  tcase_add_test (tc, test_crash_recovery);
+  tcase_add_test (tc, test_unwritable_location);
+  tcase_add_test (tc, test_locked);
+  tcase_add_test (tc, test_drops);
+  return s;
+}
+
+GST_CHECK_MAIN (aurasessionsink);
