@@ -231,7 +231,7 @@ run_analyze (const gchar * input, const AnalyzeOptions * opt)
 
   run.input = input;
   if (uri == NULL) {
-    g_printerr ("aura: %s: %s\n", input, error->message);
+    fprintf (stderr, "aura: %s: %s\n", input, error->message);
     g_error_free (error);
     return EXIT_RUNTIME;
   }
@@ -239,7 +239,7 @@ run_analyze (const gchar * input, const AnalyzeOptions * opt)
   run.pipeline = build_pipeline (&run, uri, opt, &error);
   g_free (uri);
   if (run.pipeline == NULL) {
-    g_printerr ("aura: %s: cannot build the pipeline: %s\n", input,
+    fprintf (stderr, "aura: %s: cannot build the pipeline: %s\n", input,
         error->message);
     g_error_free (error);
     return EXIT_RUNTIME;
@@ -278,13 +278,15 @@ run_analyze (const gchar * input, const AnalyzeOptions * opt)
     run.exit_code = EXIT_RUNTIME;
   }
   if (run.error) {
-    g_printerr ("aura: %s: %s\n", input, run.error);
+    fprintf (stderr, "aura: %s: %s\n", input, run.error);
   } else if (opt->json) {
     gchar *all = aura_report_merge_json (run.summary_json, run.report_json);
-    g_print ("%s\n", all);
+    /* raw UTF-8: g_print would convert to the C locale's charset */
+    fputs (all, stdout);
+    fputc ('\n', stdout);
     g_free (all);
   } else if (!aura_report_print_summary (stdout, input, run.summary_json)) {
-    g_printerr ("aura: %s: the analyzer produced an unreadable summary\n",
+    fprintf (stderr, "aura: %s: the analyzer produced an unreadable summary\n",
         input);
     run.exit_code = EXIT_RUNTIME;
   } else if (run.report_json) {
@@ -326,14 +328,14 @@ cmd_analyze (gint argc, gchar ** argv)
   g_option_context_add_main_entries (ctx, entries, NULL);
   g_option_context_add_group (ctx, gst_init_get_option_group ());
   if (!g_option_context_parse (ctx, &argc, &argv, &error)) {
-    g_printerr ("aura analyze: %s\n", error->message);
+    fprintf (stderr, "aura analyze: %s\n", error->message);
     g_error_free (error);
     g_option_context_free (ctx);
     return EXIT_USAGE;
   }
   g_option_context_free (ctx);
   if (inputs == NULL || inputs[0] == NULL || inputs[1] != NULL) {
-    g_printerr ("aura analyze: expected exactly one FILE or URI "
+    fprintf (stderr, "aura analyze: expected exactly one FILE or URI "
         "(see aura analyze --help)\n");
     g_strfreev (inputs);
     return EXIT_USAGE;
@@ -342,7 +344,7 @@ cmd_analyze (gint argc, gchar ** argv)
       || (opt.interval != 0 && (opt.interval < 0.01 || opt.interval > 3600))
       || (opt.language && g_strcmp0 (opt.language, "en") != 0
           && g_strcmp0 (opt.language, "fr") != 0)) {
-    g_printerr ("aura analyze: --min-pause must be 0.05..10 s, --interval "
+    fprintf (stderr, "aura analyze: --min-pause must be 0.05..10 s, --interval "
         "0.01..3600 s and --lang en or fr\n");
     g_strfreev (inputs);
     g_free (opt.language);

@@ -476,6 +476,14 @@ def analyse(case, path, props, schemas, kind):
         if report is None or report.get("type") != "aura-report" \
                 or not isinstance(report.get("cue_list"), list):
             problem(actx, "no aura-report under \"report\"")
+    # French text must come out as UTF-8, whatever the locale (g_print would
+    # have turned "é" into "?")
+    r = run([AURA, "analyze", "--json", "--lang", "fr", path])
+    if r.returncode == 0:
+        rep = (parse(r.stdout.strip(), actx) or {}).get("report") or {}
+        if "séance" not in rep.get("text", ""):
+            problem(actx, "the French report text is not intact UTF-8: %r"
+                    % rep.get("text", "")[:40])
         if doc is not None and validate(doc, schemas, actx):
             for d in same_document(doc, summary):
                 problem(actx, "differs from the bus aura-summary json: " + d)
