@@ -33,11 +33,6 @@ typedef struct AuraProsody AuraProsody;
 
 typedef struct
 {
-  double start, end;            /* seconds */
-} AuraSpan;
-
-typedef struct
-{
   unsigned speech_frames;       /* 20 ms pitch frames inside speech */
   unsigned voiced_frames;       /* of which voiced */
   int has_pitch;                /* any voiced frame in the interval */

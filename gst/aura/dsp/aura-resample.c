@@ -1,6 +1,8 @@
 /* AURA — mono mix and rate conversion. See aura-resample.h. */
 #include "aura-resample.h"
 
+#include "aura-biquad.h"
+
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -12,13 +14,6 @@
 static const double butterworth8_q[LOWPASS_STAGES] = {
   0.50979558, 0.60134489, 0.89997622, 2.56291545
 };
-
-/* double precision: at 192 kHz the poles sit close to z = 1 */
-typedef struct
-{
-  double b0, b1, b2, a1, a2;
-  double z1, z2;
-} Stage;
 
 /* Integer ratios (32, 48, 96, 192 kHz to 16 kHz) use a linear-phase FIR evaluated
  * only at the output samples: far cheaper than the IIR at the input rate. Its
@@ -39,25 +34,10 @@ struct AuraResampler
   float *coeffs;
   float *work;                  /* taps - 1 history samples, then a chunk */
   unsigned skip;                /* input samples before the next output */
-  Stage lp[LOWPASS_STAGES];
+  AuraBiquad lp[LOWPASS_STAGES];
   uint64_t pos;                 /* next output position from `prev`, in 1/out_rate */
   float prev;
 };
-
-/* Butterworth low-pass biquad (RBJ cookbook) with quality @q. */
-static void
-design_lowpass (Stage * s, double rate, double cutoff, double q)
-{
-  double w = 2.0 * M_PI * cutoff / rate;
-  double alpha = sin (w) / (2.0 * q), cw = cos (w), a0 = 1.0 + alpha;
-
-  s->b0 = (1.0 - cw) / 2.0 / a0;
-  s->b1 = (1.0 - cw) / a0;
-  s->b2 = s->b0;
-  s->a1 = -2.0 * cw / a0;
-  s->a2 = (1.0 - alpha) / a0;
-  s->z1 = s->z2 = 0.0;
-}
 
 /* Zeroth-order modified Bessel function, for the Kaiser window. */
 static double
@@ -131,7 +111,8 @@ aura_resampler_new (unsigned in_rate, unsigned channels, unsigned out_rate)
   if (r->filter) {
     unsigned i;
     for (i = 0; i < LOWPASS_STAGES; i++)
-      design_lowpass (&r->lp[i], in_rate, 0.45 * out_rate, butterworth8_q[i]);
+      aura_biquad_design (&r->lp[i], in_rate, 0.45 * out_rate,
+          butterworth8_q[i], 0);
   }
   return r;
 }
@@ -164,15 +145,6 @@ size_t
 aura_resampler_max_output (const AuraResampler * r, size_t in_frames)
 {
   return (size_t) (((uint64_t) in_frames * r->out_rate) / r->in_rate) + 2;
-}
-
-static inline double
-lowpass (Stage * s, double x)
-{
-  double y = s->b0 * x + s->z1;
-  s->z1 = s->b1 * x - s->a1 * y + s->z2;
-  s->z2 = s->b2 * x - s->a2 * y;
-  return y;
 }
 
 static inline float
@@ -258,10 +230,10 @@ aura_resampler_process (AuraResampler * r, const float *interleaved,
     uint64_t here = (uint64_t) (i + 1) * out_rate;
 
     if (r->filter) {
-      x = lowpass (&r->lp[0], x);
-      x = lowpass (&r->lp[1], x);
-      x = lowpass (&r->lp[2], x);
-      x = lowpass (&r->lp[3], x);
+      x = aura_biquad_step (&r->lp[0], x);
+      x = aura_biquad_step (&r->lp[1], x);
+      x = aura_biquad_step (&r->lp[2], x);
+      x = aura_biquad_step (&r->lp[3], x);
     }
     while (pos < here) {
       float frac = (float) (pos - (here - out_rate)) / (float) out_rate;

@@ -1,6 +1,8 @@
 /* AURA — voice activity and pauses. See aura-vad.h. */
 #include "aura-vad.h"
 
+#include "aura-biquad.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,11 +20,6 @@
                                  * above OFF_DB continue it */
 #define POWER_EPSILON     1e-12
 
-typedef struct
-{
-  double b0, b1, b2, a1, a2, z1, z2;
-} Biquad;
-
 typedef enum
 {
   SEG_SILENCE,                  /* before any speech, or after a long gap */
@@ -34,7 +31,7 @@ struct AuraVad
 {
   unsigned rate, hop;
   unsigned min_pause_frames;
-  Biquad hp, lp;                /* the speech band */
+  AuraBiquad hp, lp;            /* the speech band */
   double half_prev, half_acc;
   uint64_t samples;             /* processed since the clock was set */
   AuraVadFrameFunc frame_func;
@@ -71,34 +68,6 @@ struct AuraVad
   size_t n_pending, cap_pending;
 };
 
-static void
-design_biquad (Biquad * b, double rate, double cutoff, int highpass)
-{
-  double w = 2.0 * M_PI * cutoff / rate, q = M_SQRT1_2;
-  double alpha = sin (w) / (2.0 * q), cw = cos (w), a0 = 1.0 + alpha;
-
-  if (highpass) {
-    b->b0 = (1.0 + cw) / 2.0 / a0;
-    b->b1 = -(1.0 + cw) / a0;
-  } else {
-    b->b0 = (1.0 - cw) / 2.0 / a0;
-    b->b1 = (1.0 - cw) / a0;
-  }
-  b->b2 = b->b0;
-  b->a1 = -2.0 * cw / a0;
-  b->a2 = (1.0 - alpha) / a0;
-  b->z1 = b->z2 = 0.0;
-}
-
-static inline double
-biquad (Biquad * b, double x)
-{
-  double y = b->b0 * x + b->z1;
-  b->z1 = b->b1 * x - b->a1 * y + b->z2;
-  b->z2 = b->b2 * x - b->a2 * y;
-  return y;
-}
-
 static double
 frame_time (const AuraVad * v, uint64_t frame)
 {
@@ -125,8 +94,9 @@ aura_vad_new (unsigned rate, double min_pause)
     return NULL;
   }
   v->alpha = 1.0 - exp (-HOP_SECONDS / NOISE_TAU_S);
-  design_biquad (&v->hp, rate, 150.0, 1);
-  design_biquad (&v->lp, rate, rate > 8000 ? 4000.0 : 3600.0, 0);
+  aura_biquad_design (&v->hp, rate, 150.0, M_SQRT1_2, 1);
+  aura_biquad_design (&v->lp, rate, rate > 8000 ? 4000.0 : 3600.0, M_SQRT1_2,
+      0);
   aura_vad_set_min_pause (v, min_pause);
   v->iv.noise_floor_db = -120.0;
   return v;
@@ -378,7 +348,7 @@ analyse_frame (AuraVad * v, double power)
 static double
 band_energy (AuraVad * v, const float *x, size_t n)
 {
-  const Biquad hp = v->hp, lp = v->lp;
+  const AuraBiquad hp = v->hp, lp = v->lp;
   double h1 = v->hp.z1, h2 = v->hp.z2, l1 = v->lp.z1, l2 = v->lp.z2;
   double acc = 0.0;
   size_t i;

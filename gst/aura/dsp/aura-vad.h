@@ -18,10 +18,13 @@
 
 typedef struct AuraVad AuraVad;
 
+/* A stretch of time, in seconds on the caller's clock: a pause, a filled pause. */
 typedef struct
 {
-  double start, end;            /* seconds */
-} AuraPause;
+  double start, end;
+} AuraSpan;
+
+typedef AuraSpan AuraPause;
 
 /* What happened since the last aura_vad_take_interval(). */
 typedef struct
