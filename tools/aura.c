@@ -2,6 +2,7 @@
  *
  *   aura analyze FILE|URI [--json] [--lang en|fr] [--profile P]
  *                         [--min-pause SECONDS] [--interval SECONDS]
+ *   aura serve [--db PATH] [--address A] [--port N] ...   (aura-serve.c)
  *
  * Runs `uridecodebin ! audioconvert ! audioresample ! auraanalyzer !
  * aurafeedback ! fakesink` over a recording and prints a readable report, or with
@@ -22,7 +23,9 @@
 #include <json-glib/json-glib.h>
 
 #include "gstauraelements.h"
+#include "aura-file-pipeline.h"
 #include "aura-report.h"
+#include "aura-serve.h"
 
 #define EXIT_RUNTIME 1
 #define EXIT_USAGE 2
@@ -35,53 +38,9 @@ typedef struct
   gchar *error;
   gchar *summary_json;
   gchar *report_json;
-  gboolean have_audio;
   gboolean progress;
   gint exit_code;
 } AnalyzeRun;
-
-static gchar *
-input_to_uri (const gchar * input, GError ** error)
-{
-  if (gst_uri_is_valid (input))
-    return g_strdup (input);
-  return gst_filename_to_uri (input, error);
-}
-
-static void
-on_pad_added (GstElement * decodebin, GstPad * pad, gpointer user_data)
-{
-  AnalyzeRun *run = user_data;
-  GstElement *convert = gst_bin_get_by_name (GST_BIN (run->pipeline), "conv");
-  GstPad *sinkpad = gst_element_get_static_pad (convert, "sink");
-  GstCaps *caps = gst_pad_get_current_caps (pad);
-
-  if (caps == NULL)
-    caps = gst_pad_query_caps (pad, NULL);
-  /* the first audio stream is analysed; video and other audio tracks are not */
-  if (!gst_pad_is_linked (sinkpad) && caps
-      && g_str_has_prefix (gst_structure_get_name (gst_caps_get_structure (caps,
-                  0)), "audio/")) {
-    if (gst_pad_link (pad, sinkpad) == GST_PAD_LINK_OK)
-      run->have_audio = TRUE;
-  }
-  if (caps)
-    gst_caps_unref (caps);
-  gst_object_unref (sinkpad);
-  gst_object_unref (convert);
-}
-
-static void
-on_no_more_pads (GstElement * decodebin, gpointer user_data)
-{
-  AnalyzeRun *run = user_data;
-
-  if (!run->have_audio) {
-    /* posted from a streaming thread: let the main loop stop the pipeline */
-    GST_ELEMENT_ERROR (decodebin, STREAM, WRONG_TYPE,
-        ("no audio stream in the input"), (NULL));
-  }
-}
 
 static void
 fail (AnalyzeRun * run, const gchar * message)
@@ -150,21 +109,8 @@ show_progress (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-static GstElement *
-make_element (const gchar * factory, const gchar * name, GError ** error)
-{
-  GstElement *e = gst_element_factory_make (factory, name);
-
-  if (e == NULL)
-    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_MISSING_PLUGIN,
-        "GStreamer element '%s' is missing (install gstreamer1.0-plugins-base)",
-        factory);
-  return e;
-}
-
-/* uridecodebin ! audioconvert ! audioresample ! auraanalyzer ! fakesink, with
- * uridecodebin linked by hand: the first audio stream only, and a clear error when
- * there is none. */
+/* uridecodebin ! audioconvert ! audioresample ! auraanalyzer ! aurafeedback !
+ * fakesink (aura-file-pipeline.h) */
 typedef struct
 {
   gboolean json;
@@ -172,60 +118,15 @@ typedef struct
   gchar *language, *profile;
 } AnalyzeOptions;
 
-static GstElement *
-build_pipeline (AnalyzeRun * run, const gchar * uri,
-    const AnalyzeOptions * opt, GError ** error)
-{
-  const gchar *factories[] = { "uridecodebin", "audioconvert",
-    "audioresample", "auraanalyzer", "aurafeedback", "fakesink"
-  };
-  const gchar *names[] = { "dec", "conv", "resample", "analyzer", "feedback",
-    "sink"
-  };
-  GstElement *pipeline = gst_pipeline_new ("aura-analyze");
-  GstElement *e[G_N_ELEMENTS (factories)];
-  guint i;
-
-  for (i = 0; i < G_N_ELEMENTS (factories); i++) {
-    e[i] = make_element (factories[i], names[i], error);
-    if (e[i] == NULL) {
-      gst_object_unref (pipeline);
-      return NULL;
-    }
-    gst_bin_add (GST_BIN (pipeline), e[i]);
-  }
-  if (!gst_element_link_many (e[1], e[2], e[3], e[4], e[5], NULL)) {
-    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
-        "cannot link audioconvert ! audioresample ! auraanalyzer ! "
-        "aurafeedback ! fakesink");
-    gst_object_unref (pipeline);
-    return NULL;
-  }
-  g_object_set (e[0], "uri", uri, NULL);
-  g_object_set (e[5], "sync", FALSE, NULL);
-  g_signal_connect (e[0], "pad-added", G_CALLBACK (on_pad_added), run);
-  g_signal_connect (e[0], "no-more-pads", G_CALLBACK (on_no_more_pads), run);
-  if (opt->min_pause > 0)
-    g_object_set (e[3], "min-pause", (guint64) (opt->min_pause * GST_SECOND),
-        NULL);
-  if (opt->interval > 0)
-    g_object_set (e[3], "interval", (guint64) (opt->interval * GST_SECOND),
-        NULL);
-  if (opt->language) {
-    g_object_set (e[3], "language", opt->language, NULL);
-    g_object_set (e[4], "language", opt->language, NULL);
-  }
-  if (opt->profile)
-    g_object_set (e[4], "profile", opt->profile, NULL);
-  return pipeline;
-}
-
 static gint
 run_analyze (const gchar * input, const AnalyzeOptions * opt)
 {
   AnalyzeRun run = { 0 };
   GError *error = NULL;
-  gchar *uri = input_to_uri (input, &error);
+  gchar *uri = aura_input_to_uri (input, &error);
+  AuraFileOptions fopt = { opt->min_pause, opt->interval, opt->language,
+    opt->profile
+  };
   GstBus *bus;
   guint progress_id = 0;
 
@@ -236,7 +137,7 @@ run_analyze (const gchar * input, const AnalyzeOptions * opt)
     return EXIT_RUNTIME;
   }
   run.loop = g_main_loop_new (NULL, FALSE);
-  run.pipeline = build_pipeline (&run, uri, opt, &error);
+  run.pipeline = aura_file_pipeline_new (uri, &fopt, NULL, &error);
   g_free (uri);
   if (run.pipeline == NULL) {
     fprintf (stderr, "aura: %s: cannot build the pipeline: %s\n", input,
@@ -364,7 +265,9 @@ usage (FILE * out)
   fprintf (out, "Usage: aura COMMAND [OPTIONS]\n\n"
       "Commands:\n"
       "  analyze FILE|URI [--json] [--lang en|fr] [--profile P]\n"
-      "                              analyse a recording and print a report\n\n"
+      "                              analyse a recording and print a report\n"
+      "  serve [--db PATH] [--address A] [--port N] [--token-file F]\n"
+      "                              serve the session API and dashboard\n\n"
       "aura COMMAND --help shows the options of a command.\n");
 }
 
@@ -389,6 +292,8 @@ main (int argc, char **argv)
   aura_elements_register_static ();
   if (strcmp (argv[1], "analyze") == 0) {
     ret = cmd_analyze (argc - 1, argv + 1);
+  } else if (strcmp (argv[1], "serve") == 0) {
+    ret = aura_cmd_serve (argc - 1, argv + 1);
   } else {
     fprintf (stderr, "aura: unknown command '%s'\n", argv[1]);
     usage (stderr);

@@ -23,12 +23,20 @@
  * database is opened.
  *
  * On start the element posts an element message `aura-session` with the
- * `session-id` and the `location`.
+ * `session-id` and the `location` (and `http-port` when it serves).
+ *
+ * With #GstAuraSessionSink:http-port set, the element also serves the HTTP API
+ * of docs/api.md over its database on 127.0.0.1 while it runs: the dashboard,
+ * and the session's records live on `/api/v1/sessions/ID/live` (WebSocket) as
+ * they reach the element. That server is read-only (no token).
  *
  * ## Example launch line
  * |[
  * gst-launch-1.0 -m filesrc location=talk.wav ! decodebin ! audioconvert ! auraanalyzer ! aurafeedback ! aurasessionsink location=talks.db title="Monday talk"
  * ]|
+ * |[
+ * gst-launch-1.0 -e autoaudiosrc ! audioconvert ! audioresample ! auraanalyzer ! aurafeedback ! aurasessionsink location=talks.db http-port=8080
+ * ]| Live coaching from the microphone, watched at http://127.0.0.1:8080/
  */
 
 #ifdef HAVE_CONFIG_H
@@ -42,12 +50,15 @@
 #include "gstaurasessionsink.h"
 #include "aura-schema.h"
 #include "store/aura-store.h"
+#include "server/aura-live.h"
+#include "server/aura-server.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_aura_session_sink_debug);
 #define GST_CAT_DEFAULT gst_aura_session_sink_debug
 
 #define DEFAULT_PROP_LOCATION    "aura-sessions.db"
 #define DEFAULT_PROP_QUEUE_SIZE  AURA_STORE_DEFAULT_QUEUE_SIZE
+#define DEFAULT_PROP_HTTP_PORT   -1
 
 enum
 {
@@ -59,6 +70,7 @@ enum
   PROP_JSON_LOCATION,
   PROP_QUEUE_SIZE,
   PROP_DROPPED,
+  PROP_HTTP_PORT,
 };
 
 struct _GstAuraSessionSink
@@ -69,9 +81,12 @@ struct _GstAuraSessionSink
   gchar *location, *session_id, *title, *speaker, *json_location;
   gboolean session_id_set;      /* by the application, else generated */
   guint queue_size;
+  gint http_port;
 
   /* set in start/stop; used by the streaming thread in between */
   AuraStore *store;
+  gchar *live_id;               /* the session id for the live hub */
+  AuraServerThread *server;
   gboolean warned_drop;
 };
 
@@ -172,6 +187,20 @@ gst_aura_session_sink_class_init (GstAuraSessionSinkClass * klass)
           "Records dropped in the current session (queue full)", 0,
           G_MAXUINT64, 0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
+  /**
+   * GstAuraSessionSink:http-port:
+   *
+   * Serve the HTTP API, live WebSocket and dashboard over the database on
+   * 127.0.0.1 at this port while the element runs: -1 off, 0 any free port
+   * (posted in the `aura-session` message as `http-port`).
+   */
+  g_object_class_install_property (gobject_class, PROP_HTTP_PORT,
+      g_param_spec_int ("http-port", "HTTP port",
+          "Serve the HTTP API and dashboard on 127.0.0.1 at this port "
+          "(-1 off, 0 any free port)", -1, 65535, DEFAULT_PROP_HTTP_PORT,
+          G_PARAM_READWRITE | GST_PARAM_MUTABLE_READY |
+          G_PARAM_STATIC_STRINGS));
+
   gst_element_class_set_static_metadata (element_class,
       "AURA session recorder", "Sink",
       "Stores AURA metrics, cues, summary and report of a session in an "
@@ -192,6 +221,7 @@ gst_aura_session_sink_init (GstAuraSessionSink * self)
 {
   self->location = g_strdup (DEFAULT_PROP_LOCATION);
   self->queue_size = DEFAULT_PROP_QUEUE_SIZE;
+  self->http_port = DEFAULT_PROP_HTTP_PORT;
   gst_base_sink_set_sync (GST_BASE_SINK (self), FALSE);
   gst_base_sink_set_async_enabled (GST_BASE_SINK (self), FALSE);
 }
@@ -242,6 +272,9 @@ gst_aura_session_sink_set_property (GObject * object, guint prop_id,
     case PROP_QUEUE_SIZE:
       self->queue_size = g_value_get_uint (value);
       break;
+    case PROP_HTTP_PORT:
+      self->http_port = g_value_get_int (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -275,6 +308,9 @@ gst_aura_session_sink_get_property (GObject * object, guint prop_id,
     case PROP_QUEUE_SIZE:
       g_value_set_uint (value, self->queue_size);
       break;
+    case PROP_HTTP_PORT:
+      g_value_set_int (value, self->http_port);
+      break;
     case PROP_DROPPED:
       g_value_set_uint64 (value, self->store ?
           aura_store_get_dropped (self->store) : 0);
@@ -286,6 +322,30 @@ gst_aura_session_sink_get_property (GObject * object, guint prop_id,
   GST_OBJECT_UNLOCK (self);
 }
 
+/* The read-only HTTP API on 127.0.0.1:@port over @location. */
+static gboolean
+start_server (GstAuraSessionSink * self, const gchar * location, gint port,
+    GstStructure * announce)
+{
+  AuraServerConfig config = { 0, };
+  GError *error = NULL;
+
+  config.db_path = location;
+  config.port = port;
+  self->server = aura_server_thread_start (&config, &error);
+  if (self->server == NULL) {
+    GST_ELEMENT_ERROR (self, RESOURCE, OPEN_READ,
+        ("Could not serve the session API on 127.0.0.1:%d: %s", port,
+            error->message), (NULL));
+    g_error_free (error);
+    return FALSE;
+  }
+  port = aura_server_thread_get_port (self->server);
+  GST_INFO_OBJECT (self, "serving http://127.0.0.1:%d/", port);
+  gst_structure_set (announce, "http-port", G_TYPE_INT, port, NULL);
+  return TRUE;
+}
+
 static gboolean
 gst_aura_session_sink_start (GstBaseSink * sink)
 {
@@ -294,6 +354,8 @@ gst_aura_session_sink_start (GstBaseSink * sink)
   GError *error = NULL;
   gchar *location, *id;
   AuraStore *store;
+  GstStructure *announce;
+  gint http_port;
   gboolean ok;
 
   GST_OBJECT_LOCK (self);
@@ -308,6 +370,7 @@ gst_aura_session_sink_start (GstBaseSink * sink)
   info.speaker = self->speaker;
   info.json_location = self->json_location;
   info.queue_size = self->queue_size;
+  http_port = self->http_port;
   GST_OBJECT_UNLOCK (self);
 
   if (*location == '\0') {
@@ -337,12 +400,19 @@ gst_aura_session_sink_start (GstBaseSink * sink)
   }
   self->store = store;
   self->warned_drop = FALSE;
+  self->live_id = g_strdup (id);
+  aura_live_begin (id);
   GST_INFO_OBJECT (self, "recording session %s into %s", id, location);
 
+  announce = gst_structure_new ("aura-session", "session-id", G_TYPE_STRING,
+      id, "location", G_TYPE_STRING, location, NULL);
+  if (http_port >= 0 && !start_server (self, location, http_port, announce)) {
+    gst_structure_free (announce);
+    gst_aura_session_sink_stop (sink);
+    goto fail;
+  }
   gst_element_post_message (GST_ELEMENT (self),
-      gst_message_new_element (GST_OBJECT (self),
-          gst_structure_new ("aura-session", "session-id", G_TYPE_STRING, id,
-              "location", G_TYPE_STRING, location, NULL)));
+      gst_message_new_element (GST_OBJECT (self), announce));
   g_free (location);
   g_free (id);
   return TRUE;
@@ -369,9 +439,12 @@ gst_aura_session_sink_stop (GstBaseSink * sink)
           ("Could not finish the session: %s", error->message), (NULL));
       g_clear_error (&error);
     }
+    aura_live_end (self->live_id, "interrupted");
   }
+  g_clear_pointer (&self->server, aura_server_thread_stop);
   aura_store_close (self->store);
   self->store = NULL;
+  g_clear_pointer (&self->live_id, g_free);
   return TRUE;
 }
 
@@ -414,6 +487,26 @@ document_json (GstAuraSessionSink * self, const GstStructure * s)
   return json;
 }
 
+/* The record as live clients get it: "t" (as in the API's record lists)
+ * put in front of the stored object, without parsing it again. */
+static void
+publish_live (GstAuraSessionSink * self, gdouble t, const gchar * json)
+{
+  gchar num[G_ASCII_DTOSTR_BUF_SIZE];
+  gchar *with_t;
+
+  if (json[0] != '{')
+    return;
+  if (isfinite (t))
+    g_ascii_dtostr (num, sizeof (num), t);
+  else
+    g_strlcpy (num, "null", sizeof (num));
+  with_t = g_strdup_printf ("{\"t\":%s%s%s", num, json[1] == '}' ? "" : ",",
+      json + 1);
+  aura_live_publish (self->live_id, with_t);
+  g_free (with_t);
+}
+
 static void
 record (GstAuraSessionSink * self, const GstStructure * s)
 {
@@ -453,6 +546,7 @@ record (GstAuraSessionSink * self, const GstStructure * s)
   }
   ok = aura_store_add_record (self->store, kind, structure_time (s),
       gst_structure_get_string (s, "code"), json);
+  publish_live (self, structure_time (s), json);
   g_free (json);
 
   if (!ok && aura_store_has_failed (self->store)) {
@@ -474,8 +568,11 @@ gst_aura_session_sink_finish (GstAuraSessionSink * self)
 
   if (self->store == NULL || !aura_store_in_session (self->store))
     return TRUE;
-  if (aura_store_session_end (self->store, AURA_SESSION_COMPLETED, &error))
+  if (aura_store_session_end (self->store, AURA_SESSION_COMPLETED, &error)) {
+    aura_live_end (self->live_id, "completed");
     return TRUE;
+  }
+  aura_live_end (self->live_id, "interrupted");
 
   GST_OBJECT_LOCK (self);
   location = g_strdup (self->location);

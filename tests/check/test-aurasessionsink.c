@@ -237,7 +237,7 @@ GST_START_TEST (test_record_session)
   fail_unless_equals_int (db_int (db, "SELECT count(*) FROM reports"), 1);
   fail_unless_equals_int (db_int (db, "SELECT PRAGMA_user_version"
           " FROM (SELECT user_version AS PRAGMA_user_version FROM "
-          "pragma_user_version)"), 1);
+          "pragma_user_version)"), AURA_STORE_SCHEMA_VERSION);
   fail_unless_equals_int (db_int (db, "SELECT t * 10 FROM metrics "
           "ORDER BY t DESC LIMIT 1"), (N_METRICS - 1) * 10);
   assert_str (db, "SELECT code FROM feedback ORDER BY t", "pace-fast");

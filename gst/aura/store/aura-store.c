@@ -63,6 +63,10 @@ struct _AuraStore
  * alone although their owner_pid is this process. */
 static GMutex active_lock;
 static GHashTable *active_sessions;
+/* Stores in session and process-wide counters, for aura_store_get_process_stats
+ * (Prometheus). Lock order: active_lock, then a store's lock. */
+static GList *recording_stores;
+static guint64 metrics_accepted, records_dropped;
 
 GQuark
 aura_store_error_quark (void)
@@ -80,6 +84,10 @@ aura_session_status_name (AuraSessionStatus status)
       return "completed";
     case AURA_SESSION_INTERRUPTED:
       return "interrupted";
+    case AURA_SESSION_QUEUED:
+      return "queued";
+    case AURA_SESSION_FAILED:
+      return "failed";
   }
   return "interrupted";
 }
@@ -103,9 +111,13 @@ now_iso8601 (void)
 }
 
 static void
-set_active (const gchar * id, gboolean active)
+set_active (AuraStore * store, const gchar * id, gboolean active)
 {
   g_mutex_lock (&active_lock);
+  if (active)
+    recording_stores = g_list_prepend (recording_stores, store);
+  else
+    recording_stores = g_list_remove (recording_stores, store);
   if (active_sessions == NULL)
     active_sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
         NULL);
@@ -203,6 +215,29 @@ static const gchar *const migrations[] = {
       "CREATE TABLE reports ("
       " session_id TEXT PRIMARY KEY REFERENCES sessions (id),"
       " json TEXT NOT NULL);",
+  /* 1 -> 2: uploads wait 'queued' and may end 'failed' (with an error and the
+   * uploaded file's name); indexes for the session list. SQLite cannot change
+   * a CHECK constraint in place: the table is rebuilt (foreign keys are off
+   * during migrations, see aura_store_open). */
+  "CREATE TABLE sessions_v2 ("
+      " id TEXT PRIMARY KEY,"
+      " title TEXT, speaker TEXT, language TEXT, profile TEXT,"
+      " started_at TEXT NOT NULL,"
+      " ended_at TEXT,"
+      " status TEXT NOT NULL DEFAULT 'recording'"
+      "  CHECK (status IN ('queued', 'recording', 'completed', 'interrupted',"
+      "   'failed')),"
+      " dropped INTEGER NOT NULL DEFAULT 0,"
+      " owner_pid INTEGER,"
+      " source TEXT, error TEXT);"
+      "INSERT INTO sessions_v2 (id, title, speaker, language, profile,"
+      " started_at, ended_at, status, dropped, owner_pid)"
+      " SELECT id, title, speaker, language, profile, started_at, ended_at,"
+      " status, dropped, owner_pid FROM sessions;"
+      "DROP TABLE sessions;"
+      "ALTER TABLE sessions_v2 RENAME TO sessions;"
+      "CREATE INDEX sessions_started ON sessions (started_at);"
+      "CREATE INDEX sessions_speaker ON sessions (speaker, started_at);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == AURA_STORE_SCHEMA_VERSION);
@@ -261,8 +296,9 @@ pid_is_dead (gint64 pid)
   return kill ((pid_t) pid, 0) == -1 && errno == ESRCH;
 }
 
-/* Sessions left 'recording' by a dead process, or by an earlier run of this
- * process id, are 'interrupted': the process crashed or was killed. */
+/* Sessions left 'recording' (or an upload left 'queued') by a dead process,
+ * or by an earlier run of this process id, are 'interrupted': the process
+ * crashed or was killed. */
 static gboolean
 recover (AuraStore * store, GError ** error)
 {
@@ -270,16 +306,20 @@ recover (AuraStore * store, GError ** error)
   gint rc;
   gint64 self_pid = getpid ();
 
-  rc = sqlite3_prepare_v2 (store->db, "SELECT id, owner_pid FROM sessions "
-      "WHERE status = 'recording'", -1, &sel, NULL);
+  rc = sqlite3_prepare_v2 (store->db,
+      "SELECT id, owner_pid, status FROM sessions "
+      "WHERE status IN ('recording', 'queued')", -1, &sel, NULL);
   if (rc == SQLITE_OK)
     rc = sqlite3_prepare_v2 (store->db, "UPDATE sessions SET status = "
         "'interrupted' WHERE id = ?", -1, &upd, NULL);
   while (rc == SQLITE_OK && (rc = sqlite3_step (sel)) == SQLITE_ROW) {
     const gchar *id = (const gchar *) sqlite3_column_text (sel, 0);
     gint64 pid = sqlite3_column_int64 (sel, 1);
+    gboolean queued = g_strcmp0 ((const gchar *) sqlite3_column_text (sel, 2),
+        "queued") == 0;
 
-    if (pid == self_pid ? is_active (id) : !pid_is_dead (pid)) {
+    /* this process's own uploads wait for its workers */
+    if (pid == self_pid ? (queued || is_active (id)) : !pid_is_dead (pid)) {
       rc = SQLITE_OK;
       continue;
     }
@@ -358,7 +398,9 @@ aura_store_open (const gchar * path, GError ** error)
   /* the first statement reads the header: "not a database" shows here */
   if (!exec (store, "PRAGMA journal_mode = WAL", "enabling WAL", error))
     goto fail;
-  if (!exec (store, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON",
+  /* foreign keys stay off while migrations rebuild tables (the pragma is a
+   * no-op inside a transaction, hence before BEGIN and after COMMIT) */
+  if (!exec (store, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF",
           "configuring", error))
     goto fail;
 
@@ -370,6 +412,8 @@ aura_store_open (const gchar * path, GError ** error)
     goto fail;
   }
   if (!exec (store, "COMMIT", "committing", error))
+    goto fail;
+  if (!exec (store, "PRAGMA foreign_keys = ON", "configuring", error))
     goto fail;
   return store;
 
@@ -451,6 +495,35 @@ aura_store_in_session (AuraStore * store)
 
 static gpointer writer_thread (gpointer data);
 
+/* An upload's session row waits 'queued' (aura_db_queue_upload): recording it
+ * turns it 'recording'. Any other existing row keeps the primary key error. */
+static gint
+claim_queued (AuraStore * store, const AuraSessionInfo * info,
+    const gchar * now)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint rc = sqlite3_prepare_v2 (store->db, "UPDATE sessions SET "
+      "status = 'recording', started_at = ?2, owner_pid = ?3, "
+      "title = COALESCE (?4, title), speaker = COALESCE (?5, speaker), "
+      "language = COALESCE (?6, language), profile = COALESCE (?7, profile) "
+      "WHERE id = ?1 AND status = 'queued'", -1, &stmt, NULL);
+
+  if (rc != SQLITE_OK)
+    return rc;
+  sqlite3_bind_text (stmt, 1, info->id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, now, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 3, getpid ());
+  sqlite3_bind_text (stmt, 4, info->title, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 5, info->speaker, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 6, info->language, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 7, info->profile, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE && sqlite3_changes (store->db) != 1)
+    rc = SQLITE_CONSTRAINT_PRIMARYKEY;
+  sqlite3_finalize (stmt);
+  return rc;
+}
+
 gboolean
 aura_store_session_begin (AuraStore * store, const AuraSessionInfo * info,
     GError ** error)
@@ -488,8 +561,10 @@ aura_store_session_begin (AuraStore * store, const AuraSessionInfo * info,
     sqlite3_bind_int64 (stmt, 7, getpid ());
     rc = sqlite3_step (stmt);
   }
-  g_free (now);
   sqlite3_finalize (stmt);
+  if (rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+    rc = claim_queued (store, info, now);
+  g_free (now);
   if (rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
     g_set_error (error, AURA_STORE_ERROR, AURA_STORE_ERROR_EXISTS,
         "Session \"%s\" already exists in session database \"%s\"",
@@ -501,7 +576,7 @@ aura_store_session_begin (AuraStore * store, const AuraSessionInfo * info,
   }
 
   store->session_id = g_strdup (info->id);
-  set_active (store->session_id, TRUE);
+  set_active (store, store->session_id, TRUE);
   if (store->jsonl) {
     write_session_line (store, "aura-session", NULL, 0);
     fflush (store->jsonl);
@@ -568,6 +643,7 @@ aura_store_add_record (AuraStore * store, AuraRecordKind kind, gdouble t,
   if (bounded && store->n_bounded >= store->capacity) {
     store->dropped++;
     g_mutex_unlock (&store->lock);
+    g_atomic_pointer_add (&records_dropped, 1);
     return FALSE;
   }
   item = g_new0 (Item, 1);
@@ -580,7 +656,29 @@ aura_store_add_record (AuraStore * store, AuraRecordKind kind, gdouble t,
     store->n_bounded++;
   enqueue (store, item);
   g_mutex_unlock (&store->lock);
+  if (kind == AURA_RECORD_METRICS)
+    g_atomic_pointer_add (&metrics_accepted, 1);
   return TRUE;
+}
+
+void
+aura_store_get_process_stats (AuraStoreStats * stats)
+{
+  GList *l;
+
+  memset (stats, 0, sizeof (*stats));
+  g_mutex_lock (&active_lock);
+  for (l = recording_stores; l; l = l->next) {
+    AuraStore *store = l->data;
+
+    g_mutex_lock (&store->lock);
+    stats->queue_depth += store->queue.length;
+    g_mutex_unlock (&store->lock);
+    stats->sessions_recording++;
+  }
+  g_mutex_unlock (&active_lock);
+  stats->metrics_recorded = (guint64) g_atomic_pointer_get (&metrics_accepted);
+  stats->records_dropped = (guint64) g_atomic_pointer_get (&records_dropped);
 }
 
 guint64
@@ -797,7 +895,7 @@ aura_store_session_end (AuraStore * store, AuraSessionStatus status,
   if (store->jsonl)
     fclose (store->jsonl);
   store->jsonl = NULL;
-  set_active (store->session_id, FALSE);
+  set_active (store, store->session_id, FALSE);
   g_clear_pointer (&store->session_id, g_free);
   return ok;
 }

@@ -8,7 +8,7 @@
 
 G_BEGIN_DECLS
 /* Schema version written to PRAGMA user_version. */
-#define AURA_STORE_SCHEMA_VERSION 1
+#define AURA_STORE_SCHEMA_VERSION 2
 /* Records the queue holds before metrics and feedback are dropped. */
 #define AURA_STORE_DEFAULT_QUEUE_SIZE 4096
 /* Longest time a queued record waits before the writer commits it. */
@@ -39,7 +39,18 @@ typedef enum
   AURA_SESSION_RECORDING,
   AURA_SESSION_COMPLETED,
   AURA_SESSION_INTERRUPTED,
+  AURA_SESSION_QUEUED,          /* an upload waiting for a worker (schema 2) */
+  AURA_SESSION_FAILED,          /* an upload that could not be analysed */
 } AuraSessionStatus;
+
+/* What this process's stores are doing, for monitoring. */
+typedef struct
+{
+  guint64 metrics_recorded;     /* aura-metrics records accepted, all stores */
+  guint64 records_dropped;      /* records dropped for lack of queue room */
+  guint queue_depth;            /* records waiting for writers now */
+  guint sessions_recording;     /* stores in a session now */
+} AuraStoreStats;
 
 typedef struct
 {
@@ -75,6 +86,9 @@ void aura_store_session_set_meta (AuraStore * store, const gchar * language,
  * summaries and reports are never dropped for lack of room. */
 gboolean aura_store_add_record (AuraStore * store, AuraRecordKind kind,
     gdouble t, const gchar * code, const gchar * json);
+
+/* Process-wide counters of every store (thread-safe). */
+void aura_store_get_process_stats (AuraStoreStats * stats);
 
 /* Records dropped so far in this session. */
 guint64 aura_store_get_dropped (AuraStore * store);
