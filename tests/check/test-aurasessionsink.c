@@ -111,6 +111,16 @@ db_open (const gchar * path)
   return db;
 }
 
+static sqlite3 *
+db_open_create (const gchar * path)
+{
+  sqlite3 *db = NULL;
+
+  fail_unless_equals_int (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE |
+          SQLITE_OPEN_CREATE, NULL), SQLITE_OK);
+  return db;
+}
+
 static gint64
 db_int (sqlite3 * db, const gchar * sql)
 {
@@ -504,6 +514,197 @@ GST_START_TEST (test_drops)
 
 GST_END_TEST;
 
+/* Frozen copies of every earlier schema, exactly as those versions wrote
+ * them: a migration is tested from each, with data in it. */
+static const gchar *const schema_v1 =
+    "CREATE TABLE sessions (id TEXT PRIMARY KEY, title TEXT, speaker TEXT,"
+    " language TEXT, profile TEXT, started_at TEXT NOT NULL, ended_at TEXT,"
+    " status TEXT NOT NULL DEFAULT 'recording' CHECK (status IN"
+    " ('recording', 'completed', 'interrupted')),"
+    " dropped INTEGER NOT NULL DEFAULT 0, owner_pid INTEGER);"
+    "CREATE TABLE metrics (session_id TEXT NOT NULL REFERENCES sessions (id),"
+    " t REAL, json TEXT NOT NULL);"
+    "CREATE INDEX metrics_session ON metrics (session_id, t);"
+    "CREATE TABLE feedback (session_id TEXT NOT NULL REFERENCES sessions (id),"
+    " t REAL, code TEXT, json TEXT NOT NULL);"
+    "CREATE INDEX feedback_session ON feedback (session_id, t);"
+    "CREATE TABLE summaries (session_id TEXT PRIMARY KEY REFERENCES sessions"
+    " (id), json TEXT NOT NULL);"
+    "CREATE TABLE reports (session_id TEXT PRIMARY KEY REFERENCES sessions"
+    " (id), json TEXT NOT NULL);"
+    "INSERT INTO sessions VALUES ('old', 'Old talk', 'ann', 'fr', 'lecture',"
+    " '2024-05-02T09:14:03.512345Z', '2024-05-02T09:20:00.000000Z',"
+    " 'completed', 3, 4242);"
+    "INSERT INTO metrics VALUES ('old', 0.0, '{\"type\":\"aura-metrics\"}');"
+    "INSERT INTO metrics VALUES ('old', 1.0, '{\"type\":\"aura-metrics\"}');"
+    "INSERT INTO feedback VALUES ('old', 1.0, 'pace.too-fast', '{}');"
+    "INSERT INTO summaries VALUES ('old', '{\"wpm\":150}');"
+    "INSERT INTO reports VALUES ('old', '{\"overall_score\":80}');"
+    "PRAGMA user_version = 1;";
+
+/* Opens @path through the store (which migrates) and checks the result is
+ * the current schema. */
+static void
+open_and_check_current (const gchar * path)
+{
+  GError *error = NULL;
+  AuraStore *store = aura_store_open (path, &error);
+  sqlite3 *db;
+
+  fail_unless (store != NULL, "%s", error ? error->message : "");
+  aura_store_close (store);
+  db = db_open (path);
+  fail_unless_equals_int (db_int (db, "PRAGMA user_version"),
+      AURA_STORE_SCHEMA_VERSION);
+  fail_unless_equals_int (db_int (db, "SELECT count(*) FROM "
+          "pragma_foreign_key_check"), 0);
+  assert_str (db, "PRAGMA integrity_check", "ok");
+  /* schema 2: uploads wait 'queued' and may end 'failed' with an error */
+  db_exec (db, "INSERT INTO sessions (id, started_at, status, source, error) "
+      "VALUES ('up', 'now', 'queued', 'talk.wav', NULL)");
+  db_exec (db, "UPDATE sessions SET status = 'failed', error = 'bad' "
+      "WHERE id = 'up'");
+  fail_unless (sqlite3_exec (db, "UPDATE sessions SET status = 'lost' "
+          "WHERE id = 'up'", NULL, NULL, NULL) == SQLITE_CONSTRAINT);
+  sqlite3_close (db);
+}
+
+GST_START_TEST (test_migrate_from_v0)
+{
+  gchar *path = tmp_path ("v0.db");
+  sqlite3 *db = db_open_create (path);
+
+  /* version 0: an empty SQLite file (e.g. made by `sqlite3 x.db ''`) */
+  db_exec (db, "PRAGMA user_version = 0");
+  sqlite3_close (db);
+  open_and_check_current (path);
+  g_free (path);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_migrate_from_v1)
+{
+  gchar *path = tmp_path ("v1.db");
+  sqlite3 *db = db_open_create (path);
+
+  db_exec (db, schema_v1);
+  sqlite3_close (db);
+  open_and_check_current (path);
+
+  /* every row and value kept */
+  db = db_open (path);
+  assert_str (db, "SELECT title || '|' || speaker || '|' || language || '|' "
+      "|| profile || '|' || started_at || '|' || ended_at || '|' || status "
+      "|| '|' || dropped || '|' || owner_pid FROM sessions WHERE id = 'old'",
+      "Old talk|ann|fr|lecture|2024-05-02T09:14:03.512345Z|"
+      "2024-05-02T09:20:00.000000Z|completed|3|4242");
+  fail_unless_equals_int (db_int (db, "SELECT count(*) FROM metrics WHERE "
+          "session_id = 'old'"), 2);
+  fail_unless_equals_int (db_int (db, "SELECT count(*) FROM feedback"), 1);
+  assert_str (db, "SELECT json FROM summaries", "{\"wpm\":150}");
+  assert_str (db, "SELECT json FROM reports", "{\"overall_score\":80}");
+  fail_unless_equals_int (db_int (db, "SELECT count(*) FROM sessions WHERE "
+          "source IS NULL AND error IS NULL"), 1);
+  /* the foreign keys of the old tables point at the rebuilt table */
+  fail_unless (sqlite3_exec (db, "PRAGMA foreign_keys = ON; INSERT INTO "
+          "metrics VALUES ('nobody', 0, '{}')", NULL, NULL,
+          NULL) == SQLITE_CONSTRAINT);
+  sqlite3_close (db);
+  g_free (path);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_newer_schema_refused)
+{
+  gchar *path = tmp_path ("future.db");
+  sqlite3 *db = db_open_create (path);
+  GError *error = NULL;
+  gchar *sql = g_strdup_printf ("PRAGMA user_version = %d",
+      AURA_STORE_SCHEMA_VERSION + 1);
+
+  db_exec (db, sql);
+  sqlite3_close (db);
+  fail_unless (aura_store_open (path, &error) == NULL);
+  fail_unless (g_error_matches (error, AURA_STORE_ERROR,
+          AURA_STORE_ERROR_VERSION));
+  fail_unless (strstr (error->message, path) != NULL);
+  g_error_free (error);
+  g_free (sql);
+  g_free (path);
+}
+
+GST_END_TEST;
+
+/* In a child process without root's override of file permissions (tests
+ * run as root in CI): 0 when aura_store_open (@path) fails with
+ * READ_ONLY and a message naming @path and containing @expected. */
+static gint
+child_open_read_only (const gchar * path, const gchar * expected)
+{
+  GError *error = NULL;
+  AuraStore *store;
+
+  if (getuid () == 0 && setuid (65534) != 0)
+    return 10;
+  store = aura_store_open (path, &error);
+  if (store) {
+    aura_store_close (store);
+    return 11;
+  }
+  if (!g_error_matches (error, AURA_STORE_ERROR, AURA_STORE_ERROR_READ_ONLY))
+    return 12;
+  if (strstr (error->message, path) == NULL ||
+      strstr (error->message, expected) == NULL)
+    return 13;
+  g_error_free (error);
+  return 0;
+}
+
+static void
+assert_read_only (const gchar * path, const gchar * expected)
+{
+  gint status = 0;
+  pid_t pid = fork ();
+
+  fail_unless (pid >= 0);
+  if (pid == 0)
+    _exit (child_open_read_only (path, expected));
+  fail_unless_equals_int (waitpid (pid, &status, 0), pid);
+  fail_unless (WIFEXITED (status));
+  fail_unless_equals_int (WEXITSTATUS (status), 0);
+}
+
+GST_START_TEST (test_read_only)
+{
+  gchar *dir = tmp_path ("ro"), *file = tmp_path ("ro/s.db"),
+      *rw_dir = tmp_path ("rw"), *ro_file = tmp_path ("rw/ro-file.db");
+  GError *error = NULL;
+  AuraStore *store;
+
+  /* a database file that is read-only, in a directory anyone may write */
+  fail_unless_equals_int (g_chmod (tmpdir, 0755), 0);
+  fail_unless_equals_int (g_mkdir (rw_dir, 0777), 0);
+  fail_unless_equals_int (g_chmod (rw_dir, 0777), 0);
+  store = aura_store_open (ro_file, &error);
+  fail_unless (store != NULL);
+  aura_store_close (store);
+  fail_unless_equals_int (g_chmod (ro_file, 0444), 0);
+  assert_read_only (ro_file, "read-only");
+
+  /* a directory that is read-only (WAL needs its -wal and -shm files) */
+  fail_unless_equals_int (g_mkdir (dir, 0555), 0);
+  assert_read_only (file, "is not writable");
+  g_chmod (dir, 0755);
+  g_free (dir);
+  g_free (file);
+  g_free (rw_dir);
+  g_free (ro_file);
+}
+
+GST_END_TEST;
+
 static Suite *
 aurasessionsink_suite (void)
 {
@@ -521,6 +722,10 @@ aurasessionsink_suite (void)
   tcase_add_test (tc, test_unwritable_location);
   tcase_add_test (tc, test_locked);
   tcase_add_test (tc, test_drops);
+  tcase_add_test (tc, test_migrate_from_v0);
+  tcase_add_test (tc, test_migrate_from_v1);
+  tcase_add_test (tc, test_newer_schema_refused);
+  tcase_add_test (tc, test_read_only);
   return s;
 }
 
