@@ -40,6 +40,7 @@ static const AuraField metrics_fields[] = {
   {"wpm", G_TYPE_DOUBLE, AURA_FIELD_NULLABLE},
   {"syllables", G_TYPE_UINT, 0},
   {"fillers", G_TYPE_UINT, 0},
+  {"speaker", G_TYPE_STRING, AURA_FIELD_NULLABLE},
 };
 
 static const AuraField summary_fields[] = {
@@ -78,6 +79,7 @@ static const AuraField summary_fields[] = {
   {"fillers-per-minute", G_TYPE_DOUBLE, AURA_FIELD_NULLABLE},
   {"intervals", G_TYPE_UINT, 0},
   {"discontinuities", G_TYPE_UINT, 0},
+  {"speaker", G_TYPE_STRING, AURA_FIELD_NULLABLE},
 };
 
 static const AuraField feedback_fields[] = {
@@ -94,6 +96,7 @@ static const AuraField feedback_fields[] = {
   {"value", G_TYPE_DOUBLE, AURA_FIELD_NULLABLE},
   {"target-low", G_TYPE_DOUBLE, AURA_FIELD_NULLABLE},
   {"target-high", G_TYPE_DOUBLE, AURA_FIELD_NULLABLE},
+  {"speaker", G_TYPE_STRING, AURA_FIELD_NULLABLE},
 };
 
 static const AuraField report_fields[] = {
@@ -112,6 +115,7 @@ static const AuraField report_fields[] = {
   {"cues", G_TYPE_UINT, 0},
   {"text", G_TYPE_STRING, 0},
   {"narrative", G_TYPE_STRING, AURA_FIELD_NULLABLE},
+  {"speaker", G_TYPE_STRING, AURA_FIELD_NULLABLE},
 };
 
 const AuraField *

@@ -77,6 +77,7 @@ struct _GstAuraAnalyzer
   gdouble pitch_floor, pitch_ceiling;
   GstClockTime window;
   gchar *language;
+  gchar *speaker;               /* NULL: not tagged */
 
   /* streaming state: touched only by the streaming thread (and start/stop) */
   AuraAnalysis *analysis;
@@ -113,6 +114,7 @@ enum
   PROP_PITCH_CEILING,
   PROP_WINDOW,
   PROP_LANGUAGE,
+  PROP_SPEAKER,
 };
 
 #define ALLOWED_CAPS \
@@ -259,6 +261,21 @@ gst_aura_analyzer_class_init (GstAuraAnalyzerClass * klass)
           G_PARAM_READWRITE | GST_PARAM_MUTABLE_PLAYING |
           G_PARAM_STATIC_STRINGS));
 
+  /**
+   * GstAuraAnalyzer:speaker:
+   *
+   * Who speaks on this stream, for sessions with several participants (one
+   * analyzer per participant, e.g. per webrtcbin pad or RTP SSRC, all into
+   * one aurasessionsink through a funnel): added as the `speaker` field of
+   * every aura-metrics and of the aura-summary. NULL (default): not added.
+   */
+  g_object_class_install_property (gobject_class, PROP_SPEAKER,
+      g_param_spec_string ("speaker", "Speaker",
+          "Name of the participant speaking on this stream (multi-speaker "
+          "sessions)", NULL,
+          G_PARAM_READWRITE | GST_PARAM_MUTABLE_PLAYING |
+          G_PARAM_STATIC_STRINGS));
+
   gst_element_class_set_static_metadata (element_class,
       "AURA speech analyzer", "Filter/Analyzer/Audio",
       "Measures loudness (EBU R128), voice activity, noise, pauses, pitch and "
@@ -309,6 +326,7 @@ gst_aura_analyzer_finalize (GObject * object)
   g_array_unref (self->pauses);
   g_array_unref (self->fillers);
   g_free (self->language);
+  g_free (self->speaker);
   aura_analysis_free (self->analysis);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -345,6 +363,10 @@ gst_aura_analyzer_set_property (GObject * object, guint prop_id,
     case PROP_LANGUAGE:
       g_free (self->language);
       self->language = g_value_dup_string (value);
+      break;
+    case PROP_SPEAKER:
+      g_free (self->speaker);
+      self->speaker = g_value_dup_string (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -384,6 +406,9 @@ gst_aura_analyzer_get_property (GObject * object, guint prop_id,
       break;
     case PROP_LANGUAGE:
       g_value_set_string (value, self->language);
+      break;
+    case PROP_SPEAKER:
+      g_value_set_string (value, self->speaker);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -469,11 +494,22 @@ frames_to_time (GstAuraAnalyzer * self, guint64 frames)
   return gst_util_uint64_scale_int_round (frames, GST_SECOND, self->rate);
 }
 
+/* The speaker property as the `speaker` field (multi-speaker sessions). */
+static void
+tag_speaker (GstAuraAnalyzer * self, GstStructure * s)
+{
+  GST_OBJECT_LOCK (self);
+  if (self->speaker && *self->speaker)
+    gst_structure_set (s, "speaker", G_TYPE_STRING, self->speaker, NULL);
+  GST_OBJECT_UNLOCK (self);
+}
+
 static void
 emit_structure (GstAuraAnalyzer * self, GstStructure * s)
 {
   gboolean post;
 
+  tag_speaker (self, s);
   GST_OBJECT_LOCK (self);
   post = self->post_messages;
   GST_OBJECT_UNLOCK (self);
@@ -1065,6 +1101,7 @@ build_summary (GstAuraAnalyzer * self)
   gst_structure_set (s,
       "intervals", G_TYPE_UINT, self->intervals,
       "discontinuities", G_TYPE_UINT, self->discontinuities, NULL);
+  tag_speaker (self, s);
 
   obj = aura_structure_to_json_object (s);
   json_object_set_array_member (obj, "pause_list",

@@ -93,6 +93,7 @@ struct _GstAuraFeedback
   gboolean text_started;
   GArray *cues;                 /* AuraCue fired in the session */
   AuraAiClient *ai;             /* NULL without an AI service */
+  gchar *speaker;               /* of the metrics seen (multi-speaker) */
   gboolean failed;
 };
 
@@ -321,6 +322,7 @@ gst_aura_feedback_finalize (GObject * object)
   g_free (self->language);
   g_free (self->profile);
   g_free (self->rules_location);
+  g_free (self->speaker);
   g_free (self->ai_url);
   g_free (self->ai_model);
   g_free (self->ai_key_env);
@@ -584,6 +586,8 @@ build_feedback (GstAuraFeedback * self, const AuraCue * cue,
     gst_structure_set (s, "target-low", G_TYPE_DOUBLE, cue->low, NULL);
   if (!cue->praise && isfinite (cue->high))
     gst_structure_set (s, "target-high", G_TYPE_DOUBLE, cue->high, NULL);
+  if (self->speaker)
+    gst_structure_set (s, "speaker", G_TYPE_STRING, self->speaker, NULL);
   g_free (message);
   return s;
 }
@@ -674,6 +678,12 @@ handle_metrics (GstAuraFeedback * self, const GstStructure * s)
   AuraCue cue;
   guint64 ts = GST_CLOCK_TIME_NONE, dur = 0;
 
+  /* a participant's chain: its cues and report name the same speaker */
+  if (gst_structure_get_string (s, "speaker") &&
+      g_strcmp0 (self->speaker, gst_structure_get_string (s, "speaker"))) {
+    g_free (self->speaker);
+    self->speaker = g_strdup (gst_structure_get_string (s, "speaker"));
+  }
   if (self->rules == NULL)
     return;
   to_rule_input (s, &self->segment, &in);
@@ -776,6 +786,8 @@ build_report (GstAuraFeedback * self)
             "report", "overall"), colon, rep.overall);
   gst_structure_set (s, "language", G_TYPE_STRING,
       aura_catalog_language (cat), "profile", G_TYPE_STRING, profile, NULL);
+  if (self->speaker)
+    gst_structure_set (s, "speaker", G_TYPE_STRING, self->speaker, NULL);
   if (rep.overall >= 0.0)
     gst_structure_set (s, "overall-score", G_TYPE_DOUBLE, rep.overall, NULL);
   scores = json_object_new ();

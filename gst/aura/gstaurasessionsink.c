@@ -50,6 +50,7 @@
 #include "gstaurasessionsink.h"
 #include "aura-schema.h"
 #include "store/aura-store.h"
+#include "aura-speakers.h"
 #include "server/aura-live.h"
 #include "server/aura-server.h"
 
@@ -87,6 +88,7 @@ struct _GstAuraSessionSink
   AuraStore *store;
   gchar *live_id;               /* the session id for the live hub */
   AuraServerThread *server;
+  AuraSpeakers *speakers;       /* summaries of named speakers */
   gboolean warned_drop;
 };
 
@@ -401,6 +403,7 @@ gst_aura_session_sink_start (GstBaseSink * sink)
   self->store = store;
   self->warned_drop = FALSE;
   self->live_id = g_strdup (id);
+  self->speakers = aura_speakers_new ();
   aura_live_begin (id);
   GST_INFO_OBJECT (self, "recording session %s into %s", id, location);
 
@@ -445,6 +448,7 @@ gst_aura_session_sink_stop (GstBaseSink * sink)
   aura_store_close (self->store);
   self->store = NULL;
   g_clear_pointer (&self->live_id, g_free);
+  g_clear_pointer (&self->speakers, aura_speakers_free);
   return TRUE;
 }
 
@@ -507,10 +511,48 @@ publish_live (GstAuraSessionSink * self, gdouble t, const gchar * json)
   g_free (with_t);
 }
 
+/* A named speaker's summary: their speech, for the conversation metrics. */
+static void
+remember_speaker (GstAuraSessionSink * self, const gchar * speaker,
+    const gchar * json)
+{
+  JsonParser *parser = json_parser_new ();
+
+  if (json_parser_load_from_data (parser, json, -1, NULL) &&
+      JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    aura_speakers_add_summary (self->speakers, speaker,
+        json_node_get_object (json_parser_get_root (parser)));
+  g_object_unref (parser);
+}
+
+/* With two speakers or more: the conversation across them, stored, sent to
+ * live clients and posted as an `aura-conversation` message (field `json`). */
+static void
+record_conversation (GstAuraSessionSink * self)
+{
+  JsonObject *obj = aura_speakers_conversation (self->speakers);
+  gchar *json;
+
+  if (obj == NULL)
+    return;
+  json = aura_json_object_to_string (obj, FALSE);
+  json_object_unref (obj);
+  aura_store_add_record (self->store, AURA_RECORD_CONVERSATION, NAN, NULL,
+      json);
+  publish_live (self, NAN, json);
+  gst_element_post_message (GST_ELEMENT (self),
+      gst_message_new_element (GST_OBJECT (self),
+          gst_structure_new ("aura-conversation", "json", G_TYPE_STRING, json,
+              NULL)));
+  GST_INFO_OBJECT (self, "conversation of %u speakers: %s",
+      aura_speakers_count (self->speakers), json);
+  g_free (json);
+}
+
 static void
 record (GstAuraSessionSink * self, const GstStructure * s)
 {
-  const gchar *name = gst_structure_get_name (s);
+  const gchar *name = gst_structure_get_name (s), *speaker;
   AuraRecordKind kind;
   JsonObject *obj;
   gchar *json;
@@ -544,9 +586,12 @@ record (GstAuraSessionSink * self, const GstStructure * s)
   } else {
     json = document_json (self, s);
   }
-  ok = aura_store_add_record (self->store, kind, structure_time (s),
-      gst_structure_get_string (s, "code"), json);
+  speaker = gst_structure_get_string (s, "speaker");
+  ok = aura_store_add_speaker_record (self->store, kind, structure_time (s),
+      gst_structure_get_string (s, "code"), speaker, json);
   publish_live (self, structure_time (s), json);
+  if (kind == AURA_RECORD_SUMMARY && speaker)
+    remember_speaker (self, speaker, json);
   g_free (json);
 
   if (!ok && aura_store_has_failed (self->store)) {
@@ -568,6 +613,7 @@ gst_aura_session_sink_finish (GstAuraSessionSink * self)
 
   if (self->store == NULL || !aura_store_in_session (self->store))
     return TRUE;
+  record_conversation (self);
   if (aura_store_session_end (self->store, AURA_SESSION_COMPLETED, &error)) {
     aura_live_end (self->live_id, "completed");
     return TRUE;

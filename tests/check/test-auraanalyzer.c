@@ -857,18 +857,24 @@ GST_START_TEST (test_properties)
     fail_unless (floor_hz == 75.0 && ceiling_hz == 600.0);
     fail_unless_equals_string (language, "fr");
     g_free (language);
+    g_object_get (e, "speaker", &language, NULL);
+    fail_unless (language == NULL);
+    g_object_set (e, "speaker", "Ann", NULL);
+    g_object_get (e, "speaker", &language, NULL);
+    fail_unless_equals_string (language, "Ann");
+    g_free (language);
     ASSERT_WARNING (g_object_set (e, "pitch-floor", 30.0, NULL));
     ASSERT_WARNING (g_object_set (e, "pitch-ceiling", 900.0, NULL));
   }
 
-  /* no other property than GstBaseTransform's and these eight */
+  /* no other property than GstBaseTransform's and these nine */
   {
     guint n, i, ours = 0;
     GParamSpec **specs = g_object_class_list_properties (klass, &n);
     for (i = 0; i < n; i++)
       if (specs[i]->owner_type == G_OBJECT_TYPE (e))
         ours++;
-    fail_unless_equals_int (ours, 8);
+    fail_unless_equals_int (ours, 9);
     g_free (specs);
   }
   gst_object_unref (e);

@@ -542,6 +542,36 @@ static const gchar *const schema_v1 =
     "INSERT INTO reports VALUES ('old', '{\"overall_score\":80}');"
     "PRAGMA user_version = 1;";
 
+static const gchar *const schema_v2 =
+    "CREATE TABLE sessions (id TEXT PRIMARY KEY, title TEXT, speaker TEXT,"
+    " language TEXT, profile TEXT, started_at TEXT NOT NULL, ended_at TEXT,"
+    " status TEXT NOT NULL DEFAULT 'recording' CHECK (status IN ('queued',"
+    " 'recording', 'completed', 'interrupted', 'failed')),"
+    " dropped INTEGER NOT NULL DEFAULT 0, owner_pid INTEGER,"
+    " source TEXT, error TEXT);"
+    "CREATE INDEX sessions_started ON sessions (started_at);"
+    "CREATE INDEX sessions_speaker ON sessions (speaker, started_at);"
+    "CREATE TABLE metrics (session_id TEXT NOT NULL REFERENCES sessions (id),"
+    " t REAL, json TEXT NOT NULL);"
+    "CREATE INDEX metrics_session ON metrics (session_id, t);"
+    "CREATE TABLE feedback (session_id TEXT NOT NULL REFERENCES sessions (id),"
+    " t REAL, code TEXT, json TEXT NOT NULL);"
+    "CREATE INDEX feedback_session ON feedback (session_id, t);"
+    "CREATE TABLE summaries (session_id TEXT PRIMARY KEY REFERENCES sessions"
+    " (id), json TEXT NOT NULL);"
+    "CREATE TABLE reports (session_id TEXT PRIMARY KEY REFERENCES sessions"
+    " (id), json TEXT NOT NULL);"
+    "INSERT INTO sessions VALUES ('up2', 'Upload', 'bo', 'en', NULL,"
+    " '2025-01-01T00:00:00.000000Z', '2025-01-01T00:01:00.000000Z',"
+    " 'failed', 0, 77, 'talk.mp4', 'no audio stream in the input');"
+    "INSERT INTO sessions VALUES ('ok', 'Talk', 'bo', 'en', 'webinar',"
+    " '2025-01-02T00:00:00.000000Z', '2025-01-02T00:01:00.000000Z',"
+    " 'completed', 0, 78, NULL, NULL);"
+    "INSERT INTO metrics VALUES ('ok', 0.0, '{\"type\":\"aura-metrics\"}');"
+    "INSERT INTO summaries VALUES ('ok', '{\"wpm\":120}');"
+    "INSERT INTO reports VALUES ('ok', '{\"overall_score\":70}');"
+    "PRAGMA user_version = 2;";
+
 /* Opens @path through the store (which migrates) and checks the result is
  * the current schema. */
 static void
@@ -608,8 +638,39 @@ GST_START_TEST (test_migrate_from_v1)
           "source IS NULL AND error IS NULL"), 1);
   /* the foreign keys of the old tables point at the rebuilt table */
   fail_unless (sqlite3_exec (db, "PRAGMA foreign_keys = ON; INSERT INTO "
-          "metrics VALUES ('nobody', 0, '{}')", NULL, NULL,
-          NULL) == SQLITE_CONSTRAINT);
+          "metrics (session_id, t, json) VALUES ('nobody', 0, '{}')", NULL,
+          NULL, NULL) == SQLITE_CONSTRAINT);
+  sqlite3_close (db);
+  g_free (path);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_migrate_from_v2)
+{
+  gchar *path = tmp_path ("v2.db");
+  sqlite3 *db = db_open_create (path);
+
+  db_exec (db, schema_v2);
+  sqlite3_close (db);
+  open_and_check_current (path);
+
+  db = db_open (path);
+  assert_str (db, "SELECT status || '|' || source || '|' || error FROM "
+      "sessions WHERE id = 'up2'", "failed|talk.mp4|no audio stream in the "
+      "input");
+  /* the single speaker's summary and report are the speaker '' rows */
+  assert_str (db, "SELECT json FROM summaries WHERE session_id = 'ok' AND "
+      "speaker = ''", "{\"wpm\":120}");
+  assert_str (db, "SELECT json FROM reports WHERE session_id = 'ok' AND "
+      "speaker = ''", "{\"overall_score\":70}");
+  fail_unless_equals_int (db_int (db, "SELECT count(*) FROM metrics WHERE "
+          "speaker IS NULL"), 1);
+  /* schema 3: a speaker per record, summaries per speaker, conversations */
+  db_exec (db, "INSERT INTO summaries (session_id, speaker, json) VALUES "
+      "('ok', 'ann', '{}')");
+  db_exec (db, "INSERT INTO conversations VALUES ('ok', '{}')");
+  fail_unless_equals_int (db_int (db, "SELECT count(*) FROM summaries"), 2);
   sqlite3_close (db);
   g_free (path);
 }
@@ -705,6 +766,75 @@ GST_START_TEST (test_read_only)
 
 GST_END_TEST;
 
+static GstEvent *
+speaker_summary_event (const gchar * speaker, const gchar * json)
+{
+  GstStructure *s = gst_structure_new (AURA_SUMMARY_NAME, "json",
+      G_TYPE_STRING, json, "speaker", G_TYPE_STRING, speaker, NULL);
+
+  return gst_event_new_custom (GST_EVENT_CUSTOM_DOWNSTREAM, s);
+}
+
+/* Two participants into one session (as through a funnel): records carry
+ * their speaker, summaries are per speaker, and the conversation across them
+ * is stored and posted. */
+GST_START_TEST (test_multi_speaker)
+{
+  GstElement *e = gst_element_factory_make ("aurasessionsink", NULL);
+  GstBus *bus = gst_bus_new ();
+  gchar *path = tmp_path ("panel.db");
+  GstHarness *h;
+  GstEvent *ev;
+  GstMessage *msg;
+  sqlite3 *db;
+
+  g_object_set (e, "location", path, "session-id", "panel", NULL);
+  h = sink_harness (e, bus);
+  gst_harness_play (h);
+  ev = metrics_event (0);
+  gst_structure_set (gst_event_writable_structure (ev), "speaker",
+      G_TYPE_STRING, "ann", NULL);
+  fail_unless (gst_harness_push_event (h, ev));
+  ev = metrics_event (0);
+  gst_structure_set (gst_event_writable_structure (ev), "speaker",
+      G_TYPE_STRING, "bob", NULL);
+  fail_unless (gst_harness_push_event (h, ev));
+  /* ann speaks 0-10 with a pause 4-6 nobody fills; bob then 10-15 */
+  fail_unless (gst_harness_push_event (h, speaker_summary_event ("ann",
+              "{\"speech_start\":0,\"speech_end\":10,\"pause_list\":"
+              "[{\"start\":4,\"end\":6,\"duration\":2}]}")));
+  fail_unless (gst_harness_push_event (h, speaker_summary_event ("bob",
+              "{\"speech_start\":10,\"speech_end\":15,\"pause_list\":[]}")));
+  fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
+
+  db = db_open (path);
+  fail_unless_equals_int (db_int (db, "SELECT count(*) FROM metrics WHERE "
+          "speaker IN ('ann', 'bob')"), 2);
+  assert_str (db, "SELECT group_concat (speaker) FROM (SELECT speaker FROM "
+      "summaries ORDER BY speaker)", "ann,bob");
+  fail_unless_equals_int (db_int (db, "SELECT json_extract (json, "
+          "'$.turns') FROM conversations"), 2);
+  fail_unless_equals_int (db_int (db, "SELECT round (json_extract (json, " "'$.speakers[0].talk_share') * 1e6) FROM conversations"), 615385);   /* 8 s of 13 */
+  fail_unless_equals_int (db_int (db, "SELECT json_extract (json, "
+          "'$.silence_time') * 1000 FROM conversations"), 2000);
+  fail_unless_equals_int (db_int (db, "SELECT json_extract (json, "
+          "'$.longest_monologue') FROM conversations"), 10);
+  assert_str (db, "SELECT json_extract (json, '$.longest_monologue_speaker') "
+      "FROM conversations", "ann");
+  sqlite3_close (db);
+
+  msg = pop_element_message (bus, "aura-conversation");
+  fail_unless (msg != NULL);
+  fail_unless (gst_structure_get_string (gst_message_get_structure (msg),
+          "json") != NULL);
+  gst_message_unref (msg);
+  gst_harness_teardown (h);
+  gst_object_unref (bus);
+  g_free (path);
+}
+
+GST_END_TEST;
+
 static Suite *
 aurasessionsink_suite (void)
 {
@@ -724,8 +854,10 @@ aurasessionsink_suite (void)
   tcase_add_test (tc, test_drops);
   tcase_add_test (tc, test_migrate_from_v0);
   tcase_add_test (tc, test_migrate_from_v1);
+  tcase_add_test (tc, test_migrate_from_v2);
   tcase_add_test (tc, test_newer_schema_refused);
   tcase_add_test (tc, test_read_only);
+  tcase_add_test (tc, test_multi_speaker);
   return s;
 }
 

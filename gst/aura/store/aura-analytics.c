@@ -113,7 +113,9 @@ speaker_clear (Speaker * sp)
 static gchar *
 analytics_sql (void)
 {
-  GString *sql = g_string_new ("SELECT s.speaker, s.started_at");
+  /* a participant of a multi-speaker session counts as that speaker */
+  GString *sql = g_string_new ("SELECT COALESCE (NULLIF (m.speaker, ''), "
+      "s.speaker) AS who, s.started_at");
   guint i;
 
   for (i = 0; i < N_INDICATORS; i++)
@@ -121,11 +123,12 @@ analytics_sql (void)
   g_string_append (sql, " FROM sessions s"
       " LEFT JOIN summaries m ON m.session_id = s.id"
       " LEFT JOIN reports r ON r.session_id = s.id"
-      " WHERE s.speaker IS NOT NULL AND s.status = 'completed'"
-      " AND (?1 IS NULL OR s.speaker = ?1)"
+      "  AND r.speaker = COALESCE (m.speaker, '')"
+      " WHERE s.status = 'completed'"
       " AND (?2 IS NULL OR s.started_at >= ?2)"
       " AND (?3 IS NULL OR s.started_at <= ?3)"
-      " ORDER BY s.speaker, s.started_at, s.id");
+      " AND who IS NOT NULL AND (?1 IS NULL OR who = ?1)"
+      " ORDER BY who, s.started_at, s.id");
   return g_string_free (sql, FALSE);
 }
 

@@ -305,9 +305,12 @@ parse_object (const gchar * text)
 static JsonObject *
 get_document_locked (AuraDb * db, const gchar * id, gboolean report)
 {
+  /* the session's single speaker ('') first, else the first speaker */
   sqlite3_stmt *stmt = aura_db_prepare (db, report ?
-      "SELECT json FROM reports WHERE session_id = ?1" :
-      "SELECT json FROM summaries WHERE session_id = ?1", NULL);
+      "SELECT json FROM reports WHERE session_id = ?1 ORDER BY speaker "
+      "LIMIT 1" :
+      "SELECT json FROM summaries WHERE session_id = ?1 ORDER BY speaker "
+      "LIMIT 1", NULL);
   JsonObject *obj = NULL;
 
   if (stmt == NULL)
@@ -326,6 +329,47 @@ set_object_or_null (JsonObject * obj, const gchar * name, JsonObject * value)
     json_object_set_object_member (obj, name, value);
   else
     json_object_set_null_member (obj, name);
+}
+
+/* A multi-speaker session's "speakers" ([{speaker, summary, report}]) and
+ * "conversation" (object or null). */
+static void
+add_speakers_locked (AuraDb * db, const gchar * id, JsonObject * obj)
+{
+  sqlite3_stmt *stmt = aura_db_prepare (db, "SELECT s.speaker, s.json, "
+      "r.json FROM summaries s LEFT JOIN reports r ON r.session_id = "
+      "s.session_id AND r.speaker = s.speaker WHERE s.session_id = ?1 AND "
+      "s.speaker != '' ORDER BY s.speaker", NULL);
+  JsonArray *speakers = json_array_new ();
+  JsonObject *conversation = NULL;
+
+  if (stmt) {
+    aura_db_bind_text (stmt, 1, id);
+    while (sqlite3_step (stmt) == SQLITE_ROW) {
+      JsonObject *sp = json_object_new ();
+
+      json_object_set_string_member (sp, "speaker",
+          (const gchar *) sqlite3_column_text (stmt, 0));
+      set_object_or_null (sp, "summary", parse_object ((const gchar *)
+              sqlite3_column_text (stmt, 1)));
+      set_object_or_null (sp, "report",
+          sqlite3_column_type (stmt, 2) == SQLITE_NULL ? NULL :
+          parse_object ((const gchar *) sqlite3_column_text (stmt, 2)));
+      json_array_add_object_element (speakers, sp);
+    }
+    sqlite3_finalize (stmt);
+  }
+  stmt = aura_db_prepare (db, "SELECT json FROM conversations WHERE "
+      "session_id = ?1", NULL);
+  if (stmt) {
+    aura_db_bind_text (stmt, 1, id);
+    if (sqlite3_step (stmt) == SQLITE_ROW)
+      conversation = parse_object ((const gchar *) sqlite3_column_text (stmt,
+              0));
+    sqlite3_finalize (stmt);
+  }
+  json_object_set_array_member (obj, "speakers", speakers);
+  set_object_or_null (obj, "conversation", conversation);
 }
 
 JsonObject *
@@ -355,6 +399,7 @@ aura_db_get_session (AuraDb * db, const gchar * id, gboolean details,
   if (obj && details) {
     set_object_or_null (obj, "summary", get_document_locked (db, id, FALSE));
     set_object_or_null (obj, "report", get_document_locked (db, id, TRUE));
+    add_speakers_locked (db, id, obj);
   }
   g_mutex_unlock (&db->lock);
   return obj;
@@ -411,6 +456,7 @@ aura_db_delete_session (AuraDb * db, const gchar * id, GError ** error)
     "DELETE FROM feedback WHERE session_id = ?1",
     "DELETE FROM summaries WHERE session_id = ?1",
     "DELETE FROM reports WHERE session_id = ?1",
+    "DELETE FROM conversations WHERE session_id = ?1",
   };
   sqlite3_stmt *stmt;
   gint rc = SQLITE_OK;

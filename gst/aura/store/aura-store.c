@@ -35,6 +35,7 @@ typedef struct
   gdouble t;
   gchar *code;                  /* feedback code; META: language */
   gchar *json;                  /* META: profile */
+  gchar *speaker;               /* NULL: the session's single speaker */
 } Item;
 
 struct _AuraStore
@@ -97,6 +98,7 @@ item_free (Item * item)
 {
   g_free (item->code);
   g_free (item->json);
+  g_free (item->speaker);
   g_free (item);
 }
 
@@ -238,6 +240,31 @@ static const gchar *const migrations[] = {
       "ALTER TABLE sessions_v2 RENAME TO sessions;"
       "CREATE INDEX sessions_started ON sessions (started_at);"
       "CREATE INDEX sessions_speaker ON sessions (speaker, started_at);",
+  /* 2 -> 3: several speakers in one session (one analyzer chain each):
+   * records name their speaker, summaries and reports are per speaker ('' for
+   * the session's single speaker), and the conversation metrics across them
+   * have a table. */
+  "ALTER TABLE metrics ADD COLUMN speaker TEXT;"
+      "ALTER TABLE feedback ADD COLUMN speaker TEXT;"
+      "CREATE TABLE summaries_v3 ("
+      " session_id TEXT NOT NULL REFERENCES sessions (id),"
+      " speaker TEXT NOT NULL DEFAULT '',"
+      " json TEXT NOT NULL, PRIMARY KEY (session_id, speaker));"
+      "INSERT INTO summaries_v3 (session_id, json)"
+      " SELECT session_id, json FROM summaries;"
+      "DROP TABLE summaries;"
+      "ALTER TABLE summaries_v3 RENAME TO summaries;"
+      "CREATE TABLE reports_v3 ("
+      " session_id TEXT NOT NULL REFERENCES sessions (id),"
+      " speaker TEXT NOT NULL DEFAULT '',"
+      " json TEXT NOT NULL, PRIMARY KEY (session_id, speaker));"
+      "INSERT INTO reports_v3 (session_id, json)"
+      " SELECT session_id, json FROM reports;"
+      "DROP TABLE reports;"
+      "ALTER TABLE reports_v3 RENAME TO reports;"
+      "CREATE TABLE conversations ("
+      " session_id TEXT PRIMARY KEY REFERENCES sessions (id),"
+      " json TEXT NOT NULL);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == AURA_STORE_SCHEMA_VERSION);
@@ -629,6 +656,13 @@ gboolean
 aura_store_add_record (AuraStore * store, AuraRecordKind kind, gdouble t,
     const gchar * code, const gchar * json)
 {
+  return aura_store_add_speaker_record (store, kind, t, code, NULL, json);
+}
+
+gboolean
+aura_store_add_speaker_record (AuraStore * store, AuraRecordKind kind,
+    gdouble t, const gchar * code, const gchar * speaker, const gchar * json)
+{
   gboolean bounded = kind == AURA_RECORD_METRICS ||
       kind == AURA_RECORD_FEEDBACK;
   Item *item;
@@ -652,6 +686,7 @@ aura_store_add_record (AuraStore * store, AuraRecordKind kind, gdouble t,
   item->t = t;
   item->code = g_strdup (code);
   item->json = g_strdup (json);
+  item->speaker = g_strdup (speaker);
   if (bounded)
     store->n_bounded++;
   enqueue (store, item);
@@ -705,14 +740,20 @@ aura_store_has_failed (AuraStore * store)
 
 typedef struct
 {
-  sqlite3_stmt *metrics, *feedback, *summary, *report, *meta, *dropped, *end;
+  sqlite3_stmt *metrics, *feedback, *summary, *report, *conversation, *meta,
+      *dropped, *end;
 } Statements;
 
+/* ?1 session id, ?2 t or an integer, ?3 and ?4 text, ?5 the speaker */
 static const gchar *const statement_sql[] = {
-  "INSERT INTO metrics (session_id, t, json) VALUES (?1, ?2, ?4)",
-  "INSERT INTO feedback (session_id, t, code, json) VALUES (?1, ?2, ?3, ?4)",
-  "INSERT OR REPLACE INTO summaries (session_id, json) VALUES (?1, ?4)",
-  "INSERT OR REPLACE INTO reports (session_id, json) VALUES (?1, ?4)",
+  "INSERT INTO metrics (session_id, t, json, speaker) VALUES (?1, ?2, ?4, ?5)",
+  "INSERT INTO feedback (session_id, t, code, json, speaker) "
+      "VALUES (?1, ?2, ?3, ?4, ?5)",
+  "INSERT OR REPLACE INTO summaries (session_id, speaker, json) "
+      "VALUES (?1, COALESCE (?5, ''), ?4)",
+  "INSERT OR REPLACE INTO reports (session_id, speaker, json) "
+      "VALUES (?1, COALESCE (?5, ''), ?4)",
+  "INSERT OR REPLACE INTO conversations (session_id, json) VALUES (?1, ?4)",
   "UPDATE sessions SET language = COALESCE (?3, language), "
       "profile = COALESCE (?4, profile) WHERE id = ?1",
   "UPDATE sessions SET dropped = ?2 WHERE id = ?1",
@@ -722,7 +763,7 @@ static const gchar *const statement_sql[] = {
 /* Runs one prepared statement with ?1 = the session id. */
 static gint
 run (AuraStore * store, sqlite3_stmt * stmt, gboolean t_is_int, gdouble t,
-    gint64 i, const gchar * s3, const gchar * s4)
+    gint64 i, const gchar * s3, const gchar * s4, const gchar * speaker)
 {
   gint rc;
 
@@ -735,6 +776,8 @@ run (AuraStore * store, sqlite3_stmt * stmt, gboolean t_is_int, gdouble t,
     sqlite3_bind_null (stmt, 2);
   sqlite3_bind_text (stmt, 3, s3, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 4, s4, -1, SQLITE_STATIC);
+  if (sqlite3_bind_parameter_count (stmt) >= 5)
+    sqlite3_bind_text (stmt, 5, speaker, -1, SQLITE_STATIC);
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
   sqlite3_clear_bindings (stmt);
@@ -756,30 +799,36 @@ write_batch (AuraStore * store, Statements * st, GQueue * items,
     Item *it = l->data;
 
     if (it->type == ITEM_META) {
-      rc = run (store, st->meta, FALSE, 0, 0, it->code, it->json);
+      rc = run (store, st->meta, FALSE, 0, 0, it->code, it->json, NULL);
       continue;
     }
     switch (it->kind) {
       case AURA_RECORD_METRICS:
-        rc = run (store, st->metrics, FALSE, it->t, 0, NULL, it->json);
+        rc = run (store, st->metrics, FALSE, it->t, 0, NULL, it->json,
+            it->speaker);
         break;
       case AURA_RECORD_FEEDBACK:
-        rc = run (store, st->feedback, FALSE, it->t, 0, it->code, it->json);
+        rc = run (store, st->feedback, FALSE, it->t, 0, it->code, it->json,
+            it->speaker);
         break;
       case AURA_RECORD_SUMMARY:
-        rc = run (store, st->summary, FALSE, 0, 0, NULL, it->json);
+        rc = run (store, st->summary, FALSE, 0, 0, NULL, it->json, it->speaker);
         break;
       case AURA_RECORD_REPORT:
-        rc = run (store, st->report, FALSE, 0, 0, NULL, it->json);
+        rc = run (store, st->report, FALSE, 0, 0, NULL, it->json, it->speaker);
+        break;
+      case AURA_RECORD_CONVERSATION:
+        rc = run (store, st->conversation, FALSE, 0, 0, NULL, it->json, NULL);
         break;
     }
   }
   if (rc == SQLITE_OK) {
     if (status) {
       now = now_iso8601 ();
-      rc = run (store, st->end, TRUE, 0, (gint64) dropped, status, now);
+      rc = run (store, st->end, TRUE, 0, (gint64) dropped, status, now, NULL);
     } else if (dropped > 0) {
-      rc = run (store, st->dropped, TRUE, 0, (gint64) dropped, NULL, NULL);
+      rc = run (store, st->dropped, TRUE, 0, (gint64) dropped, NULL, NULL,
+          NULL);
     }
   }
   if (rc == SQLITE_OK)

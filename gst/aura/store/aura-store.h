@@ -8,7 +8,7 @@
 
 G_BEGIN_DECLS
 /* Schema version written to PRAGMA user_version. */
-#define AURA_STORE_SCHEMA_VERSION 2
+#define AURA_STORE_SCHEMA_VERSION 3
 /* Records the queue holds before metrics and feedback are dropped. */
 #define AURA_STORE_DEFAULT_QUEUE_SIZE 4096
 /* Longest time a queued record waits before the writer commits it. */
@@ -30,8 +30,9 @@ typedef enum
 {
   AURA_RECORD_METRICS,          /* table metrics, t and json */
   AURA_RECORD_FEEDBACK,         /* table feedback, t, code and json */
-  AURA_RECORD_SUMMARY,          /* table summaries, json (one per session) */
-  AURA_RECORD_REPORT,           /* table reports, json (one per session) */
+  AURA_RECORD_SUMMARY,          /* table summaries, json (one per speaker) */
+  AURA_RECORD_REPORT,           /* table reports, json (one per speaker) */
+  AURA_RECORD_CONVERSATION,     /* table conversations (one per session) */
 } AuraRecordKind;
 
 typedef enum
@@ -86,6 +87,12 @@ void aura_store_session_set_meta (AuraStore * store, const gchar * language,
  * summaries and reports are never dropped for lack of room. */
 gboolean aura_store_add_record (AuraStore * store, AuraRecordKind kind,
     gdouble t, const gchar * code, const gchar * json);
+
+/* The same for one of several speakers of the session (@speaker NULL: the
+ * session's single speaker). */
+gboolean aura_store_add_speaker_record (AuraStore * store,
+    AuraRecordKind kind, gdouble t, const gchar * code, const gchar * speaker,
+    const gchar * json);
 
 /* Process-wide counters of every store (thread-safe). */
 void aura_store_get_process_stats (AuraStoreStats * stats);
