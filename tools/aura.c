@@ -3,6 +3,7 @@
  *   aura analyze FILE|URI [--json] [--lang en|fr] [--profile P]
  *                         [--min-pause SECONDS] [--interval SECONDS]
  *   aura serve [--db PATH] [--address A] [--port N] ...   (aura-serve.c)
+ *   aura live [--device NAME] [--port N] ..., aura devices  (aura-live.c)
  *
  * Runs `uridecodebin ! audioconvert ! audioresample ! auraanalyzer !
  * aurafeedback ! fakesink` over a recording and prints a readable report, or with
@@ -26,6 +27,7 @@
 #include "aura-file-pipeline.h"
 #include "aura-report.h"
 #include "aura-serve.h"
+#include "aura-live.h"
 
 #define EXIT_RUNTIME 1
 #define EXIT_USAGE 2
@@ -266,6 +268,9 @@ usage (FILE * out)
       "Commands:\n"
       "  analyze FILE|URI [--json] [--lang en|fr] [--profile P]\n"
       "                              analyse a recording and print a report\n"
+      "  live [--device NAME] [--lang fr] [--profile P] [--port N] [--db PATH]\n"
+      "                              coach from the microphone, save the session\n"
+      "  devices                     list the capture devices\n"
       "  serve [--db PATH] [--address A] [--port N] [--token-file F]\n"
       "                              serve the session API and dashboard\n\n"
       "aura COMMAND --help shows the options of a command.\n");
@@ -294,6 +299,10 @@ main (int argc, char **argv)
     ret = cmd_analyze (argc - 1, argv + 1);
   } else if (strcmp (argv[1], "serve") == 0) {
     ret = aura_cmd_serve (argc - 1, argv + 1);
+  } else if (strcmp (argv[1], "live") == 0) {
+    ret = aura_cmd_live (argc - 1, argv + 1);
+  } else if (strcmp (argv[1], "devices") == 0) {
+    ret = aura_cmd_devices (argc - 1, argv + 1);
   } else {
     fprintf (stderr, "aura: unknown command '%s'\n", argv[1]);
     usage (stderr);
