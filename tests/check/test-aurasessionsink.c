@@ -790,7 +790,6 @@ GST_START_TEST (test_multi_speaker)
 
   g_object_set (e, "location", path, "session-id", "panel", NULL);
   h = sink_harness (e, bus);
-  gst_harness_play (h);
   ev = metrics_event (0);
   gst_structure_set (gst_event_writable_structure (ev), "speaker",
       G_TYPE_STRING, "ann", NULL);
@@ -829,6 +828,8 @@ GST_START_TEST (test_multi_speaker)
           "json") != NULL);
   gst_message_unref (msg);
   gst_harness_teardown (h);
+  gst_element_set_bus (e, NULL);
+  gst_object_unref (e);
   gst_object_unref (bus);
   g_free (path);
 }
