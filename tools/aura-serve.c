@@ -45,14 +45,18 @@ read_token (const gchar * file, GError ** error)
   gchar *text = NULL;
   const gchar *env = g_getenv ("AURA_API_TOKEN");
 
-  if (file == NULL)
-    return env && *env ? g_strdup (env) : NULL;
-  if (!g_file_get_contents (file, &text, NULL, error))
+  if (file == NULL) {
+    if (env == NULL || *env == '\0')
+      return NULL;
+    text = g_strdup (env);
+  } else if (!g_file_get_contents (file, &text, NULL, error)) {
     return NULL;
+  }
   g_strdelimit (text, "\r\n", '\0');
   if (g_utf8_strlen (text, -1) < 16) {
     g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
-        "the token in %s is shorter than 16 characters", file);
+        "the token (%s) is shorter than 16 characters",
+        file ? file : "AURA_API_TOKEN");
     g_free (text);
     return NULL;
   }

@@ -124,17 +124,22 @@ send_records (LiveClient * c, AuraDbRecords kind, gint64 * last)
   json_array_unref (records);
 }
 
-/* The session's status now, NULL when it is gone. */
+/* The session's status now, NULL when it is gone. A database busy or failing
+ * for a moment reads as "recording": following goes on and asks again. */
 static gchar *
 session_status (LiveClient * c)
 {
-  JsonObject *obj = aura_db_get_session (c->server->db, c->id, FALSE, NULL);
+  GError *error = NULL;
+  JsonObject *obj = aura_db_get_session (c->server->db, c->id, FALSE, &error);
   gchar *status = NULL;
 
   if (obj) {
     status = g_strdup (json_object_get_string_member (obj, "status"));
     json_object_unref (obj);
+  } else if (!g_error_matches (error, AURA_DB_ERROR, AURA_DB_ERROR_NOT_FOUND)) {
+    status = g_strdup ("recording");
   }
+  g_clear_error (&error);
   return status;
 }
 
@@ -224,13 +229,17 @@ aura_live_websocket_cb (SoupServer * soup, SoupServerMessage * msg,
 
   status = session_status (c);
   send_status (c, "hello", status ? status : "deleted");
-  if (aura_live_is_recording (c->id))
-    c->sub = aura_live_subscribe (c->id, server->context, LIVE_MAX_PENDING,
-        on_live, c);
-  else if (still_running (status))
-    start_following (c);
-  else
-    end_session (c, status ? status : "deleted");
+  /* subscribe before asking whether it records here: an end in between is
+   * then delivered, not lost */
+  c->sub = aura_live_subscribe (c->id, server->context, LIVE_MAX_PENDING,
+      on_live, c);
+  if (!aura_live_is_recording (c->id)) {
+    g_clear_pointer (&c->sub, aura_live_unsubscribe);
+    if (still_running (status))
+      start_following (c);
+    else
+      end_session (c, status ? status : "deleted");
+  }
   g_free (status);
 }
 
@@ -247,13 +256,6 @@ aura_http_live (AuraRequest * req)
   gchar *self_origin;
   gboolean same_origin;
 
-  obj = aura_db_get_session (server->db, req->id, FALSE, &error);
-  if (obj == NULL) {
-    aura_send_db_error (req, error);
-    g_error_free (error);
-    return;
-  }
-  json_object_unref (obj);
   /* a page from elsewhere may not read live data without being allowed */
   /* the page's own origin, also behind an HTTPS reverse proxy */
   self_origin = g_strdup_printf ("://%s", host ? host : "");
@@ -269,6 +271,13 @@ aura_http_live (AuraRequest * req)
         "live connections (aura serve --cors-origin)", origin);
     return;
   }
+  obj = aura_db_get_session (server->db, req->id, FALSE, &error);
+  if (obj == NULL) {
+    aura_send_db_error (req, error);
+    g_error_free (error);
+    return;
+  }
+  json_object_unref (obj);
   if (aura_live_client_count (server) >= server->max_ws_clients) {
     soup_message_headers_replace (soup_server_message_get_response_headers
         (req->msg), "Retry-After", "10");

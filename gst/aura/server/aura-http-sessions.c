@@ -173,7 +173,8 @@ parse_fields (AuraRequest * req, const gchar * text)
   }
   if (n == 0 || n > AURA_DB_MAX_FIELDS || i < n) {
     aura_send_error (req, 400, "bad_request", "fields must be a comma-"
-        "separated list of at most %d names ([a-z0-9_])", AURA_DB_MAX_FIELDS);
+        "separated list of at most %d names ([A-Za-z0-9_])",
+        AURA_DB_MAX_FIELDS);
     g_strfreev (fields);
     return NULL;
   }

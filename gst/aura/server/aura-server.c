@@ -111,7 +111,9 @@ send_error_message (SoupServerMessage * msg, guint status, const gchar * code,
   body = json_to_string (node, FALSE);
   json_node_unref (node);
   json_object_unref (root);
-  soup_server_message_set_status (msg, status, NULL);
+  /* libsoup knows no phrase for 426 */
+  soup_server_message_set_status (msg, status, status == 426 ?
+      "Upgrade Required" : NULL);
   soup_server_message_set_response (msg, "application/json",
       SOUP_MEMORY_TAKE, body, strlen (body));
 }
@@ -214,7 +216,15 @@ aura_query_time (AuraRequest * req, const gchar * name, gchar ** out)
   *out = NULL;
   if (text == NULL)
     return TRUE;
-  *out = aura_db_normalize_time (text);
+  if (strcmp (name, "to") == 0 && strlen (text) == 10) {
+    /* to=2024-05-02 includes that day */
+    gchar *end_of_day = g_strconcat (text, "T23:59:59.999999Z", NULL);
+
+    *out = aura_db_normalize_time (end_of_day);
+    g_free (end_of_day);
+  } else {
+    *out = aura_db_normalize_time (text);
+  }
   if (*out == NULL) {
     aura_send_error (req, 400, "bad_request", "%s must be an ISO 8601 date "
         "or date-time (e.g. 2024-05-02 or 2024-05-02T09:00:00Z)", name);
@@ -404,6 +414,18 @@ answer_preflight (AuraRequest * req)
   soup_server_message_set_status (req->msg, 204, NULL);
 }
 
+/* The route label of a request refused before its handler runs. */
+static const gchar *
+early_route (const gchar * method, const gchar * path)
+{
+  gboolean known;
+  gchar *id = NULL;
+  const Route *route = find_route (method, path, &id, &known, NULL);
+
+  g_free (id);
+  return route ? route->pattern : "unmatched";
+}
+
 /* After the headers, before the body: ids, limits. */
 static void
 early_handler (SoupServer * soup, SoupServerMessage * msg, const char *path,
@@ -420,6 +442,7 @@ early_handler (SoupServer * soup, SoupServerMessage * msg, const char *path,
 
   data->request_id = valid_request_id (given) ? g_strdup (given) :
       g_uuid_string_random ();
+  data->route = early_route (soup_server_message_get_method (msg), path);
   soup_message_headers_replace (soup_server_message_get_response_headers
       (msg), "X-Request-ID", data->request_id);
   add_cors_headers (server, msg);

@@ -246,8 +246,17 @@ aura_uploads_free (AuraUploads * uploads)
 {
   if (uploads == NULL)
     return;
-  /* running jobs finish, waiting ones are dropped (left 'queued') */
+  /* running jobs finish, waiting ones are dropped (left 'queued') with their
+   * temporary files */
   g_thread_pool_free (uploads->pool, TRUE, TRUE);
+  {
+    GHashTableIter iter;
+    gpointer job;
+
+    g_hash_table_iter_init (&iter, uploads->jobs);
+    while (g_hash_table_iter_next (&iter, NULL, &job))
+      g_unlink (((Job *) job)->path);
+  }
   g_hash_table_unref (uploads->jobs);
   g_mutex_clear (&uploads->lock);
   g_free (uploads);
