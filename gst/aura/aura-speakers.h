@@ -9,10 +9,8 @@
 #include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
-
 /* Gaps of one speaker shorter than this do not end their turn. */
 #define AURA_SPEAKERS_MIN_GAP 1.0
-
 typedef struct _AuraSpeakers AuraSpeakers;
 
 AuraSpeakers *aura_speakers_new (void);

@@ -519,6 +519,8 @@ request_finished (SoupServer * soup, SoupServerMessage * msg,
   AuraServer *server = user_data;
   RequestData *data = request_data (msg);
   guint status = soup_server_message_get_status (msg);
+  /* NULL for a request line libsoup could not parse */
+  GUri *uri = soup_server_message_get_uri (msg);
   gdouble seconds;
 
   if (data == NULL)
@@ -530,9 +532,8 @@ request_finished (SoupServer * soup, SoupServerMessage * msg,
       "AURA_REQUEST_ID", data->request_id ? data->request_id : "-",
       "MESSAGE", "request_id=%s method=%s path=%s route=%s status=%u "
       "duration_ms=%.2f", data->request_id ? data->request_id : "-",
-      soup_server_message_get_method (msg),
-      g_uri_get_path (soup_server_message_get_uri (msg)), data->route, status,
-      seconds * 1e3);
+      soup_server_message_get_method (msg), uri ? g_uri_get_path (uri) : "-",
+      data->route, status, seconds * 1e3);
 }
 
 /* ---- life --------------------------------------------------------------- */
