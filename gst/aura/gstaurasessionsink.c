@@ -225,7 +225,6 @@ gst_aura_session_sink_init (GstAuraSessionSink * self)
   self->queue_size = DEFAULT_PROP_QUEUE_SIZE;
   self->http_port = DEFAULT_PROP_HTTP_PORT;
   gst_base_sink_set_sync (GST_BASE_SINK (self), FALSE);
-  gst_base_sink_set_async_enabled (GST_BASE_SINK (self), FALSE);
 }
 
 static void

@@ -53,6 +53,8 @@ send_object (LiveClient * c, JsonObject * obj)
 {
   JsonNode *node = json_node_init_object (json_node_alloc (), obj);
 
+  /* takes @obj */
+  json_object_unref (obj);
   send_node (c, node);
   json_node_unref (node);
 }

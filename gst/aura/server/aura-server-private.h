@@ -50,6 +50,7 @@ typedef void (*AuraHandler) (AuraRequest * req);
 /* Responses: JSON bodies, and the one error shape
  * {"error": {"code": "not_found", "message": "..."}}. */
 void aura_send_json (AuraRequest * req, guint status, JsonNode * node);
+/* Takes @obj. */
 void aura_send_object (AuraRequest * req, guint status, JsonObject * obj);
 void
 aura_send_error (AuraRequest * req, guint status, const gchar * code,

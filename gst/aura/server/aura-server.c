@@ -92,6 +92,8 @@ aura_send_object (AuraRequest * req, guint status, JsonObject * obj)
 {
   JsonNode *node = json_node_init_object (json_node_alloc (), obj);
 
+  /* takes @obj */
+  json_object_unref (obj);
   aura_send_json (req, status, node);
   json_node_unref (node);
 }
@@ -261,7 +263,8 @@ match_pattern (const gchar * pattern, const gchar * path, gchar ** id)
   *id = NULL;
   for (i = 0; ok && p[i]; i++) {
     if (strcmp (p[i], "{id}") == 0) {
-      ok = s[i][0] != '\0' && strlen (s[i]) <= 128;
+      ok = s[i][0] != '\0' && strlen (s[i]) <= 128 &&
+          g_utf8_validate (s[i], -1, NULL);
       if (ok)
         *id = g_strdup (s[i]);
     } else {
@@ -292,7 +295,10 @@ find_route (const gchar * method, const gchar * path, gchar ** id,
     if (allow)
       g_string_append_printf (allow, "%s%s", allow->len ? ", " : "",
           routes[i].method);
-    if (found == NULL && strcmp (routes[i].method, method) == 0) {
+    /* HEAD wherever GET (libsoup leaves the body out) */
+    if (found == NULL && (strcmp (routes[i].method, method) == 0 ||
+            (strcmp (method, "HEAD") == 0 &&
+                strcmp (routes[i].method, "GET") == 0))) {
       found = &routes[i];
       *id = seg;
     } else {
@@ -483,15 +489,19 @@ main_handler (SoupServer * soup, SoupServerMessage * msg, const char *path,
   }
   route = find_route (req.method, path, &req.id, &path_known, allow);
   if (route == NULL) {
+    /* the path is echoed in JSON: valid UTF-8 only */
+    gchar *shown = g_utf8_make_valid (path, -1);
+
     data->route = "unmatched";
     if (path_known) {
       soup_message_headers_replace (soup_server_message_get_response_headers
           (msg), "Allow", allow->str);
       aura_send_error (&req, 405, "method_not_allowed", "%s is not allowed "
-          "on %s (allowed: %s)", req.method, path, allow->str);
+          "on %s (allowed: %s)", req.method, shown, allow->str);
     } else {
-      aura_send_error (&req, 404, "not_found", "No route %s", path);
+      aura_send_error (&req, 404, "not_found", "No route %s", shown);
     }
+    g_free (shown);
   } else {
     data->route = route->pattern;
     if (authorized (&req, route->flags))

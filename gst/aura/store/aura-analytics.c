@@ -139,6 +139,7 @@ aura_db_analytics (AuraDb * db, const gchar * speaker, const gchar * from,
   gchar *sql = analytics_sql ();
   JsonArray *speakers = json_array_new ();
   JsonObject *result;
+  JsonNode *node;
   Speaker sp = { {0,}, };
   sqlite3_stmt *stmt;
   gint rc = SQLITE_ERROR;
@@ -177,5 +178,7 @@ aura_db_analytics (AuraDb * db, const gchar * speaker, const gchar * from,
   speaker_clear (&sp);
   result = json_object_new ();
   json_object_set_array_member (result, "speakers", speakers);
-  return json_node_init_object (json_node_alloc (), result);
+  node = json_node_init_object (json_node_alloc (), result);
+  json_object_unref (result);
+  return node;
 }

@@ -241,6 +241,7 @@ aura_db_list_sessions (AuraDb * db, const AuraSessionQuery * q, GError ** error)
   sqlite3_stmt *count = NULL, *list = NULL;
   JsonArray *sessions = json_array_new ();
   JsonObject *result = NULL;
+  JsonNode *node;
   gint64 total = 0;
   gint rc = SQLITE_ERROR;
 
@@ -279,7 +280,9 @@ aura_db_list_sessions (AuraDb * db, const AuraSessionQuery * q, GError ** error)
   json_object_set_int_member (result, "total", total);
   json_object_set_int_member (result, "limit", q->limit);
   json_object_set_int_member (result, "offset", q->offset);
-  return json_node_init_object (json_node_alloc (), result);
+  node = json_node_init_object (json_node_alloc (), result);
+  json_object_unref (result);
+  return node;
 }
 
 /* Parses a stored JSON text; NULL (with a warning) if it is not an object. */
