@@ -88,31 +88,29 @@ apply_options (GstElement * analyzer, GstElement * feedback,
     g_object_set (feedback, "profile", opt->profile, NULL);
 }
 
-GstElement *
-aura_file_pipeline_new (const gchar * uri, const AuraFileOptions * opt,
-    GstElement * sink, GError ** error)
+gboolean
+aura_file_pipeline_add (GstElement * pipeline, const gchar * uri,
+    const AuraFileOptions * opt, const gchar * speaker, GstElement * sink,
+    GError ** error)
 {
   const gchar *factories[] = { "uridecodebin", "audioconvert",
     "audioresample", "auraanalyzer", "aurafeedback"
   };
-  const gchar *names[] = { "dec", "conv", "resample", "analyzer", "feedback" };
-  GstElement *pipeline = gst_pipeline_new ("aura-analyze");
   GstElement *e[G_N_ELEMENTS (factories) + 1];
   GstPad *convpad;
   guint i;
 
   if (sink == NULL) {
-    sink = make_element ("fakesink", "sink", error);
-    if (sink)
-      g_object_set (sink, "sync", FALSE, NULL);
+    sink = make_element ("fakesink", NULL, error);
+    if (sink == NULL)
+      return FALSE;
+    g_object_set (sink, "sync", FALSE, NULL);
   }
-  if (sink == NULL)
-    goto fail;
   gst_bin_add (GST_BIN (pipeline), sink);
   for (i = 0; i < G_N_ELEMENTS (factories); i++) {
-    e[i] = make_element (factories[i], names[i], error);
+    e[i] = make_element (factories[i], NULL, error);
     if (e[i] == NULL)
-      goto fail;
+      return FALSE;
     gst_bin_add (GST_BIN (pipeline), e[i]);
   }
   e[G_N_ELEMENTS (factories)] = sink;
@@ -120,10 +118,12 @@ aura_file_pipeline_new (const gchar * uri, const AuraFileOptions * opt,
     g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
         "cannot link audioconvert ! audioresample ! auraanalyzer ! "
         "aurafeedback ! %s", GST_ELEMENT_NAME (sink));
-    goto fail;
+    return FALSE;
   }
   g_object_set (e[0], "uri", uri, NULL);
   apply_options (e[3], e[4], opt);
+  if (speaker)
+    g_object_set (e[3], "speaker", speaker, NULL);
 
   /* the pad lives as long as the pipeline, which owns the handlers */
   convpad = gst_element_get_static_pad (e[1], "sink");
@@ -131,9 +131,18 @@ aura_file_pipeline_new (const gchar * uri, const AuraFileOptions * opt,
       gst_object_ref (convpad), unref_pad, 0);
   g_signal_connect_data (e[0], "no-more-pads", G_CALLBACK (on_no_more_pads),
       convpad, unref_pad, 0);
-  return pipeline;
+  return TRUE;
+}
 
-fail:
-  gst_object_unref (pipeline);
-  return NULL;
+GstElement *
+aura_file_pipeline_new (const gchar * uri, const AuraFileOptions * opt,
+    GstElement * sink, GError ** error)
+{
+  GstElement *pipeline = gst_pipeline_new ("aura-analyze");
+
+  if (!aura_file_pipeline_add (pipeline, uri, opt, NULL, sink, error)) {
+    gst_object_unref (pipeline);
+    return NULL;
+  }
+  return pipeline;
 }

@@ -26,5 +26,12 @@ gchar *aura_input_to_uri (const gchar * input, GError ** error);
 GstElement *aura_file_pipeline_new (const gchar * uri,
     const AuraFileOptions * options, GstElement * sink, GError ** error);
 
+/* Adds one more such chain to @pipeline, its analyzer's speaker set to
+ * @speaker (NULL: unset): several recordings of one session, one per
+ * participant. */
+gboolean aura_file_pipeline_add (GstElement * pipeline, const gchar * uri,
+    const AuraFileOptions * options, const gchar * speaker, GstElement * sink,
+    GError ** error);
+
 G_END_DECLS
 #endif /* __AURA_FILE_PIPELINE_H__ */
