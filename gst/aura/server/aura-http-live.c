@@ -145,13 +145,41 @@ session_status (LiveClient * c)
   return status;
 }
 
+/* @name of @obj when it is an object. */
 static void
-send_document (LiveClient * c, gboolean report)
+send_member (LiveClient * c, JsonObject * obj, const gchar * name)
 {
-  JsonObject *obj = aura_db_get_document (c->server->db, c->id, report, NULL);
+  JsonNode *node = json_object_get_member (obj, name);
 
-  if (obj)
-    send_object (c, obj);
+  if (node && JSON_NODE_HOLDS_OBJECT (node))
+    send_object (c, json_object_ref (json_node_get_object (node)));
+}
+
+/* What the hub sends at the end of a recording: every speaker's summary and
+ * report (or the single speaker's), then the conversation. */
+static void
+send_documents (LiveClient * c)
+{
+  JsonObject *session = aura_db_get_session (c->server->db, c->id, TRUE,
+      NULL);
+  JsonArray *speakers;
+  guint i;
+
+  if (session == NULL)
+    return;
+  speakers = json_object_get_array_member (session, "speakers");
+  for (i = 0; speakers && i < json_array_get_length (speakers); i++) {
+    JsonObject *sp = json_array_get_object_element (speakers, i);
+
+    send_member (c, sp, "summary");
+    send_member (c, sp, "report");
+  }
+  if (speakers == NULL || json_array_get_length (speakers) == 0) {
+    send_member (c, session, "summary");
+    send_member (c, session, "report");
+  }
+  send_member (c, session, "conversation");
+  json_object_unref (session);
 }
 
 static gboolean
@@ -174,8 +202,7 @@ follow_tick (gpointer user_data)
     /* its last rows were committed with the status: send them all */
     send_records (c, AURA_DB_METRICS, &c->last_metrics);
     send_records (c, AURA_DB_FEEDBACK, &c->last_feedback);
-    send_document (c, FALSE);
-    send_document (c, TRUE);
+    send_documents (c);
     g_clear_pointer (&c->follow, g_source_unref);
     end_session (c, status ? status : "deleted");
     g_free (status);
