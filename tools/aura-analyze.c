@@ -433,7 +433,7 @@ aura_cmd_analyze (gint argc, gchar ** argv)
     {"interval", 0, 0, G_OPTION_ARG_DOUBLE, &opt.interval,
         "Seconds between two aura-metrics (default 1)", "SECONDS"},
     {"speaker", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt.speakers,
-          "Name of the speaker of each input, in order (several inputs: one "
+        "Name of the speaker of each input, in order (several inputs: one "
           "conversation; default the file names)", "NAME"},
     {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &inputs, NULL,
         "FILE|URI..."},
