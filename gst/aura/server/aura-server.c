@@ -432,6 +432,60 @@ early_route (const gchar * method, const gchar * path)
   return route ? route->pattern : "unmatched";
 }
 
+static gboolean
+close_later (gpointer data)
+{
+  g_io_stream_close (data, NULL, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void request_finished (SoupServer * soup, SoupServerMessage * msg,
+    gpointer user_data);
+
+/* Answers a request refused at its headers now, without reading its body:
+ * libsoup 3.2 would read (and keep) the whole body first unless the client
+ * asked "Expect: 100-continue". The connection is taken over, the answer
+ * written, writing shut down and the connection closed a second later. */
+static void
+answer_now (AuraServer * server, SoupServerMessage * msg)
+{
+  SoupMessageHeaders *h = soup_server_message_get_response_headers (msg);
+  GBytes *body =
+      soup_message_body_flatten (soup_server_message_get_response_body (msg));
+  guint status = soup_server_message_get_status (msg);
+  SoupMessageHeadersIter iter;
+  const char *name, *value;
+  GString *out = g_string_new (NULL);
+  GIOStream *stream;
+  GSocket *sock;
+  gsize len;
+  const gchar *data = g_bytes_get_data (body, &len);
+  GSource *src;
+
+  g_string_append_printf (out, "HTTP/1.1 %u %s\r\n", status,
+      soup_status_get_phrase (status));
+  soup_message_headers_iter_init (&iter, h);
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    g_string_append_printf (out, "%s: %s\r\n", name, value);
+  g_string_append_printf (out, "Content-Length: %" G_GSIZE_FORMAT "\r\n"
+      "Connection: close\r\n\r\n", len);
+  g_string_append_len (out, data, len);
+  /* a stolen message is not finished by libsoup: count and log it here */
+  request_finished (server->soup, msg, server);
+  sock = g_object_ref (soup_server_message_get_socket (msg));
+  stream = soup_server_message_steal_connection (msg);
+  g_output_stream_write_all (g_io_stream_get_output_stream (stream), out->str,
+      out->len, NULL, NULL, NULL);
+  g_socket_shutdown (sock, FALSE, TRUE, NULL);
+  src = g_timeout_source_new_seconds (1);
+  g_source_set_callback (src, close_later, stream, g_object_unref);
+  g_source_attach (src, g_main_context_get_thread_default ());
+  g_source_unref (src);
+  g_object_unref (sock);
+  g_string_free (out, TRUE);
+  g_bytes_unref (body);
+}
+
 /* After the headers, before the body: ids, limits. */
 static void
 early_handler (SoupServer * soup, SoupServerMessage * msg, const char *path,
@@ -466,6 +520,9 @@ early_handler (SoupServer * soup, SoupServerMessage * msg, const char *path,
     send_error_message (msg, 413, "too_large", text);
     g_free (text);
   }
+  if (soup_server_message_get_status (msg) != 0 &&
+      !(soup_message_headers_get_expectations (in) & SOUP_EXPECTATION_CONTINUE))
+    answer_now (server, msg);
 }
 
 static void
@@ -553,7 +610,7 @@ listen_on (AuraServer * server, GError ** error)
 {
   GInetAddress *addr = g_inet_address_new_from_string (server->address);
   GSocketAddress *sockaddr;
-  GSList *uris;
+  GSList *listeners;
   gboolean ok;
 
   if (addr == NULL) {
@@ -567,10 +624,20 @@ listen_on (AuraServer * server, GError ** error)
   g_object_unref (addr);
   if (!ok)
     return FALSE;
-  uris = soup_server_get_uris (server->soup);
-  if (uris)
-    server->port = g_uri_get_port (uris->data);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  /* the port from the socket: soup_server_get_uris() leaks an address in
+   * libsoup 3.2 */
+  listeners = soup_server_get_listeners (server->soup);
+  if (listeners) {
+    GSocketAddress *local = g_socket_get_local_address (listeners->data,
+        NULL);
+
+    if (local) {
+      server->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS
+          (local));
+      g_object_unref (local);
+    }
+  }
+  g_slist_free (listeners);
   return TRUE;
 }
 

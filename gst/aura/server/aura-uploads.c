@@ -91,6 +91,19 @@ aura_uploads_media_type (GBytes * data)
   return type;
 }
 
+static void
+mark_failed (AuraUploads * uploads, Job * job, const gchar * error)
+{
+  GError *err = NULL;
+
+  GST_WARNING ("upload %s failed: %s", job->id, error);
+  if (!aura_db_fail_session (uploads->db, job->id, error, &err)) {
+    g_warning ("aura: upload %s failed (%s) and could not be marked "
+        "failed: %s", job->id, error, err->message);
+    g_clear_error (&err);
+  }
+}
+
 /* Position / duration, or -1 when either is unknown. */
 static gdouble
 pipeline_progress (GstElement * pipeline, gint64 * position)
@@ -114,7 +127,9 @@ set_progress (AuraUploads * uploads, Job * job, gdouble progress)
   g_mutex_unlock (&uploads->lock);
 }
 
-/* Runs the pipeline to EOS; the error message, or NULL on success. */
+/* Runs the pipeline to EOS; the error message, or NULL on success. A failed
+ * job's session is marked 'failed' before the pipeline stops, so that no
+ * reader ever sees the 'interrupted' of a stop before end of stream. */
 static gchar *
 run_pipeline (AuraUploads * uploads, Job * job, GstElement * pipeline)
 {
@@ -136,8 +151,12 @@ run_pipeline (AuraUploads * uploads, Job * job, GstElement * pipeline)
     if (pos != last_pos) {
       last_pos = pos;
       last_move = g_get_monotonic_time ();
-    } else if (g_get_monotonic_time () - last_move > AURA_UPLOADS_STALL_US) {
-      error = g_strdup ("the analysis stalled (no progress for 60 s)");
+    } else if (g_get_monotonic_time () - last_move > (last_pos < 0 ?
+            AURA_UPLOADS_START_US : AURA_UPLOADS_STALL_US)) {
+      /* e.g. a demuxer error lost while decodebin autoplugs */
+      error = g_strdup_printf ("the analysis stalled (no progress for %d s)",
+          (gint) ((last_pos < 0 ? AURA_UPLOADS_START_US :
+                  AURA_UPLOADS_STALL_US) / G_USEC_PER_SEC));
     }
     if (msg == NULL)
       continue;
@@ -152,6 +171,8 @@ run_pipeline (AuraUploads * uploads, Job * job, GstElement * pipeline)
     }
     gst_message_unref (msg);
   }
+  if (error)
+    mark_failed (uploads, job, error);
   gst_element_set_state (pipeline, GST_STATE_NULL);
   gst_object_unref (bus);
   return error;
@@ -173,6 +194,7 @@ analyse (AuraUploads * uploads, Job * job)
     if (sink)
       gst_object_unref (sink);
     g_free (uri);
+    mark_failed (uploads, job, error);
     return error;
   }
   g_object_set (sink, "location", aura_db_get_path (uploads->db),
@@ -182,6 +204,7 @@ analyse (AuraUploads * uploads, Job * job)
   if (pipeline == NULL) {
     error = g_strdup (err->message);
     g_error_free (err);
+    mark_failed (uploads, job, error);
     return error;
   }
   error = run_pipeline (uploads, job, pipeline);
@@ -194,7 +217,6 @@ worker (gpointer data, gpointer user_data)
 {
   AuraUploads *uploads = user_data;
   Job *job = data;
-  GError *err = NULL;
   gchar *error;
 
   g_mutex_lock (&uploads->lock);
@@ -203,14 +225,6 @@ worker (gpointer data, gpointer user_data)
 
   GST_INFO ("analysing upload %s", job->id);
   error = analyse (uploads, job);
-  if (error) {
-    GST_WARNING ("upload %s failed: %s", job->id, error);
-    if (!aura_db_fail_session (uploads->db, job->id, error, &err)) {
-      g_warning ("aura: upload %s failed (%s) and could not be marked "
-          "failed: %s", job->id, error, err->message);
-      g_clear_error (&err);
-    }
-  }
   g_unlink (job->path);
 
   g_mutex_lock (&uploads->lock);

@@ -10,8 +10,10 @@
 
 G_BEGIN_DECLS
 #define AURA_UPLOADS_ERROR (aura_uploads_error_quark ())
-/* A job whose stream position stops advancing this long has failed. */
+/* A job whose stream position stops advancing this long has failed; one
+ * that has reported no position at all, after this shorter time. */
 #define AURA_UPLOADS_STALL_US (60 * G_USEC_PER_SEC)
+#define AURA_UPLOADS_START_US (15 * G_USEC_PER_SEC)
     typedef enum
 {
   AURA_UPLOADS_ERROR_FULL,      /* the queue is full: 503 */

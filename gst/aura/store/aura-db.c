@@ -168,7 +168,7 @@ gchar *
 aura_db_normalize_time (const gchar * text)
 {
   GTimeZone *utc;
-  GDateTime *dt;
+  GDateTime *dt, *utc_dt;
   gchar *out;
 
   if (text == NULL || strlen (text) > 64)
@@ -184,6 +184,10 @@ aura_db_normalize_time (const gchar * text)
   g_time_zone_unref (utc);
   if (dt == NULL)
     return NULL;
+  /* stored times are UTC: 10:00+01:00 is 09:00Z */
+  utc_dt = g_date_time_to_utc (dt);
+  g_date_time_unref (dt);
+  dt = utc_dt;
   out = g_date_time_format (dt, "%Y-%m-%dT%H:%M:%S.%fZ");
   g_date_time_unref (dt);
   return out;

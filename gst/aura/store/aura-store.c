@@ -757,7 +757,9 @@ static const gchar *const statement_sql[] = {
   "UPDATE sessions SET language = COALESCE (?3, language), "
       "profile = COALESCE (?4, profile) WHERE id = ?1",
   "UPDATE sessions SET dropped = ?2 WHERE id = ?1",
-  "UPDATE sessions SET dropped = ?2, status = ?3, ended_at = ?4 WHERE id = ?1",
+  /* an upload's worker may have marked it 'failed' already: that stays */
+  "UPDATE sessions SET dropped = ?2, status = CASE status WHEN 'failed' "
+      "THEN 'failed' ELSE ?3 END, ended_at = ?4 WHERE id = ?1",
 };
 
 /* Runs one prepared statement with ?1 = the session id. */
