@@ -277,3 +277,45 @@ grep -q '^report' "$tmp/webrtc.log" || fail "webrtc_loopback: no report"
 [ "$(rows "$db" metrics)" -eq "$n" ] || fail "webrtc_loopback: $(rows "$db" metrics) rows for $n metrics"
 echo "webrtc_loopback.py: $n aura-metrics over WebRTC, the report, the session"
 took
+
+# --- rtp_conference.py: two participants as two RTP sources (SSRCs) on one
+# port, a known layout (Ann speaks, 2 s of silence, then Bob): one session,
+# a speaker each, the conversation across them
+espeak-ng -v en -s 150 -w "$tmp/ann-speech.wav" \
+  "Good morning everyone, thank you for joining this panel today."
+espeak-ng -v en -s 150 -w "$tmp/bob-speech.wav" \
+  "Thank you, it is a pleasure to be here with all of you."
+da=$(soxi -D "$tmp/ann-speech.wav")
+dbob=$(soxi -D "$tmp/bob-speech.wav")
+sox "$tmp/ann-speech.wav" "$tmp/ann.wav" pad 0 "$(awk "BEGIN { print $dbob + 2 }")"
+sox "$tmp/bob-speech.wav" "$tmp/bob.wav" pad "$(awk "BEGIN { print $da + 2 }")" 0
+db="$tmp/conference.db"
+port=$(free_port)
+timeout --foreground -k 5 60 "$python" "$p/rtp_conference.py" "$port" \
+  --db "$db" --names Ann,Bob > "$tmp/conf.log" 2>&1 &
+bg=$!
+pid=$bg
+i=0
+until grep -q '^session ' "$tmp/conf.log"; do
+  i=$((i + 1))
+  [ "$i" -le 100 ] || fail_log "$tmp/conf.log" "rtp_conference.py did not start"
+  sleep 0.1
+done
+timeout -k 5 30 "$p/rtp-opus-send.sh" "$tmp/ann.wav" 127.0.0.1 "$port" \
+  > "$tmp/conf-a.log" 2>&1 &
+sender=$!
+timeout -k 5 30 "$p/rtp-opus-send.sh" "$tmp/bob.wav" 127.0.0.1 "$port" \
+  > "$tmp/conf-b.log" 2>&1 || fail_log "$tmp/conf-b.log" "rtp-opus-send.sh (Bob)"
+wait "$sender" || fail_log "$tmp/conf-a.log" "rtp-opus-send.sh (Ann)"
+sleep 0.5
+stop "$pid" || fail_log "$tmp/conf.log" "rtp_conference.py after SIGINT"
+[ "$(sqlite3 "$db" "SELECT group_concat (speaker) FROM (SELECT speaker FROM summaries ORDER BY speaker)")" = "Ann,Bob" ] \
+  || fail_log "$tmp/conf.log" "rtp_conference: not one summary per participant"
+[ "$(sqlite3 "$db" "SELECT status FROM sessions")" = completed ] \
+  || fail "rtp_conference: session not completed"
+conv=$(sqlite3 "$db" "SELECT json_extract (json, '$.turns') || ' ' || json_extract (json, '$.overlaps') || ' ' || json_extract (json, '$.silence_time') FROM conversations")
+set -- $conv
+[ "$1" -eq 2 ] && [ "$2" -eq 0 ] || fail_log "$tmp/conf.log" "rtp_conference: turns/overlaps $conv"
+awk "BEGIN { exit !($3 >= 1.5 && $3 <= 3.0) }" || fail "rtp_conference: silence $3 s for a 2 s gap"
+echo "rtp_conference.py: 2 participants by SSRC, 2 turns, no overlap, silence $3 s"
+took
