@@ -15,7 +15,7 @@ PACKAGES="
   gstreamer1.0-plugins-bad gstreamer1.0-nice gstreamer1.0-alsa
   python3-gi python3-gst-1.0 gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0
   gir1.2-gst-plugins-bad-1.0
-  prometheus wrk curl
+  prometheus wrk curl procps bc
 "
 
 missing=""
