@@ -5,6 +5,8 @@
 #include <json-glib/json-glib.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -836,6 +838,81 @@ GST_START_TEST (test_multi_speaker)
 
 GST_END_TEST;
 
+/* A disk that fills up while recording, simulated in a child with a file
+ * size limit (RLIMIT_FSIZE; writes past it fail like a full disk): the writer
+ * stops, the end of the session reports the cause naming the database, and
+ * what was committed before stays readable. 0 when all that holds. */
+static gint
+child_full_disk (const gchar * path)
+{
+  struct rlimit limit = { 192 * 1024, 192 * 1024 };
+  AuraSessionInfo info = { "full", NULL, };
+  gboolean failed_while_recording;
+  GError *error = NULL;
+  AuraStore *store;
+  GString *json = g_string_new ("{\"type\":\"aura-metrics\",\"pad\":\"");
+  gint i;
+
+  /* a small queue: the writer commits every 32 records */
+  info.queue_size = 64;
+  signal (SIGXFSZ, SIG_IGN);
+  if (setrlimit (RLIMIT_FSIZE, &limit) != 0)
+    return 20;
+  store = aura_store_open (path, &error);
+  if (store == NULL || !aura_store_session_begin (store, &info, &error))
+    return 21;
+  for (i = 0; i < 1000; i++)
+    g_string_append_c (json, 'x');
+  g_string_append (json, "\"}");
+  /* ~1 MB of records, paced so that the writer commits several batches */
+  for (i = 0; i < 1000 && !aura_store_has_failed (store); i++) {
+    aura_store_add_record (store, AURA_RECORD_METRICS, i, NULL, json->str);
+    if (i % 16 == 0)
+      g_usleep (5000);
+  }
+  /* the writer noticed while recording (new records are refused) */
+  failed_while_recording = aura_store_has_failed (store);
+  if (!failed_while_recording)
+    return 22;
+  if (aura_store_session_end (store, AURA_SESSION_COMPLETED, &error))
+    return 23;
+  if (strstr (error->message, path) == NULL ||
+      strstr (error->message, "writing records") == NULL)
+    return 24;
+  g_error_free (error);
+  aura_store_close (store);
+  g_string_free (json, TRUE);
+  return 0;
+}
+
+GST_START_TEST (test_full_disk)
+{
+  gchar *path = tmp_path ("full.db");
+  gint status = 0;
+  pid_t pid = fork ();
+  sqlite3 *db;
+
+  fail_unless (pid >= 0);
+  if (pid == 0)
+    _exit (child_full_disk (path));
+  fail_unless_equals_int (waitpid (pid, &status, 0), pid);
+  fail_unless (WIFEXITED (status));
+  fail_unless_equals_int (WEXITSTATUS (status), 0);
+
+  /* the file is intact and holds the batches committed before the disk
+   * filled; the session is found interrupted (its end was never written) */
+  aura_store_close (aura_store_open (path, NULL));
+  db = db_open (path);
+  assert_str (db, "PRAGMA integrity_check", "ok");
+  fail_unless (db_int (db, "SELECT count(*) FROM metrics") > 0);
+  assert_str (db, "SELECT status FROM sessions WHERE id = 'full'",
+      "interrupted");
+  sqlite3_close (db);
+  g_free (path);
+}
+
+GST_END_TEST;
+
 static Suite *
 aurasessionsink_suite (void)
 {
@@ -859,6 +936,7 @@ aurasessionsink_suite (void)
   tcase_add_test (tc, test_newer_schema_refused);
   tcase_add_test (tc, test_read_only);
   tcase_add_test (tc, test_multi_speaker);
+  tcase_add_test (tc, test_full_disk);
   return s;
 }
 
