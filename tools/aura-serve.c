@@ -80,8 +80,10 @@ log_writer (GLogLevelFlags level, const GLogField * fields, gsize n,
     else if (g_strcmp0 (fields[i].key, "MESSAGE") == 0)
       message = fields[i].value;
   }
-  if (g_strcmp0 (domain, "aura-http") == 0 && (level & G_LOG_LEVEL_INFO)) {
-    if (access_log && message)
+  if (g_strcmp0 (domain, "aura-http") == 0 && (level & (G_LOG_LEVEL_INFO |
+              G_LOG_LEVEL_MESSAGE))) {
+    /* access lines unless --quiet; failed uploads (MESSAGE) always */
+    if ((access_log || (level & G_LOG_LEVEL_MESSAGE)) && message)
       fprintf (stderr, "aura serve: %s\n", message);
     return G_LOG_WRITER_HANDLED;
   }

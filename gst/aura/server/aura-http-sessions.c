@@ -358,6 +358,7 @@ queue_upload (AuraRequest * req, Upload * up)
   info.profile = g_hash_table_lookup (up->fields, "profile");
   info.filename = up->filename ? up->filename :
       g_hash_table_lookup (up->fields, "filename");
+  info.request_id = req->request_id;
   id = aura_uploads_submit (req->server->uploads, up->file, &info, &error);
   if (id == NULL) {
     answer_upload_error (req, error);

@@ -25,7 +25,7 @@ GST_DEBUG_CATEGORY_STATIC (aura_uploads_debug);
 
 typedef struct
 {
-  gchar *id, *path, *language, *profile;
+  gchar *id, *path, *language, *profile, *request_id;
   gdouble progress;             /* under the uploads' lock */
 } Job;
 
@@ -53,6 +53,7 @@ job_free (Job * job)
   g_free (job->path);
   g_free (job->language);
   g_free (job->profile);
+  g_free (job->request_id);
   g_free (job);
 }
 
@@ -96,7 +97,11 @@ mark_failed (AuraUploads * uploads, Job * job, const gchar * error)
 {
   GError *err = NULL;
 
-  GST_WARNING ("upload %s failed: %s", job->id, error);
+  GST_WARNING ("upload %s (request %s) failed: %s", job->id, job->request_id,
+      error);
+  g_log_structured ("aura-http", G_LOG_LEVEL_MESSAGE, "AURA_REQUEST_ID",
+      job->request_id, "MESSAGE", "request_id=%s upload=%s failed: %s",
+      job->request_id, job->id, error);
   if (!aura_db_fail_session (uploads->db, job->id, error, &err)) {
     g_warning ("aura: upload %s failed (%s) and could not be marked "
         "failed: %s", job->id, error, err->message);
@@ -223,7 +228,7 @@ worker (gpointer data, gpointer user_data)
   uploads->running++;
   g_mutex_unlock (&uploads->lock);
 
-  GST_INFO ("analysing upload %s", job->id);
+  GST_INFO ("analysing upload %s (request %s)", job->id, job->request_id);
   error = analyse (uploads, job);
   g_unlink (job->path);
 
@@ -356,6 +361,7 @@ aura_uploads_submit (AuraUploads * uploads, GBytes * data,
   job->path = path;
   job->language = g_strdup (info->language);
   job->profile = g_strdup (info->profile);
+  job->request_id = g_strdup (info->request_id ? info->request_id : "-");
   if (!aura_db_queue_upload (uploads->db, job->id, info->title, info->speaker,
           info->language, info->profile, info->filename, &err)) {
     g_set_error (error, AURA_UPLOADS_ERROR, AURA_UPLOADS_ERROR_FAILED,

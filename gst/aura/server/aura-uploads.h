@@ -26,6 +26,7 @@ typedef struct
 {
   const gchar *title, *speaker, *language, *profile;
   const gchar *filename;        /* the client's name for it, stored as source */
+  const gchar *request_id;      /* of the POST, in the worker's log lines */
 } AuraUploadInfo;
 
 typedef struct
