@@ -431,6 +431,7 @@ gst_aura_session_sink_stop (GstBaseSink * sink)
 {
   GstAuraSessionSink *self = GST_AURA_SESSION_SINK (sink);
   GError *error = NULL;
+  gchar *status;
 
   if (self->store == NULL)
     return TRUE;
@@ -441,7 +442,10 @@ gst_aura_session_sink_stop (GstBaseSink * sink)
           ("Could not finish the session: %s", error->message), (NULL));
       g_clear_error (&error);
     }
-    aura_live_end (self->live_id, "interrupted");
+    /* what the database says: an upload's worker may have marked it failed */
+    status = aura_store_read_status (self->store, self->live_id);
+    aura_live_end (self->live_id, status ? status : "interrupted");
+    g_free (status);
   }
   g_clear_pointer (&self->server, aura_server_thread_stop);
   aura_store_close (self->store);

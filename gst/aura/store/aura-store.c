@@ -951,6 +951,23 @@ aura_store_session_end (AuraStore * store, AuraSessionStatus status,
   return ok;
 }
 
+gchar *
+aura_store_read_status (AuraStore * store, const gchar * id)
+{
+  sqlite3_stmt *stmt = NULL;
+  gchar *status = NULL;
+
+  g_return_val_if_fail (store->writer == NULL, NULL);
+  if (sqlite3_prepare_v2 (store->db, "SELECT status FROM sessions WHERE "
+          "id = ?1", -1, &stmt, NULL) != SQLITE_OK)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    status = g_strdup ((const gchar *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  return status;
+}
+
 void
 aura_store_close (AuraStore * store)
 {

@@ -111,6 +111,11 @@ gboolean aura_store_session_end (AuraStore * store, AuraSessionStatus status,
 
 gboolean aura_store_in_session (AuraStore * store);
 
+/* The stored status of session @id ("completed", "failed", ...), NULL if
+ * there is none. Not while a session is being recorded (the writer owns the
+ * connection then). */
+gchar *aura_store_read_status (AuraStore * store, const gchar * id);
+
 /* Ends a running session as 'interrupted' and closes the database. */
 void aura_store_close (AuraStore * store);
 
