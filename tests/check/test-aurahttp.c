@@ -452,7 +452,8 @@ reply_from (SoupMessage * msg, const gchar * what, GBytes * body)
   r->text = g_strndup (data ? data : "", len);
   r->len = len;
   type = soup_message_headers_get_content_type (r->headers, NULL);
-  if (g_strcmp0 (type, "application/json") == 0) {
+  /* a HEAD answer has the type of the GET but no body */
+  if (g_strcmp0 (type, "application/json") == 0 && len > 0) {
     JsonParser *parser = json_parser_new ();
     GError *error = NULL;
 

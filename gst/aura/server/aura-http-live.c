@@ -256,19 +256,20 @@ aura_live_websocket_cb (SoupServer * soup, SoupServerMessage * msg,
   g_signal_connect (conn, "closed", G_CALLBACK (on_closed), c);
   soup_websocket_connection_set_keepalive_interval (conn, server->keepalive_s);
 
+  /* the feeds start before the hello goes out: a client that reacts to the
+   * hello cannot make records the feeds then miss. Subscribing comes before
+   * asking whether it records here, so that an end in between is delivered. */
   status = session_status (c);
-  send_status (c, "hello", status ? status : "deleted");
-  /* subscribe before asking whether it records here: an end in between is
-   * then delivered, not lost */
   c->sub = aura_live_subscribe (c->id, server->context, LIVE_MAX_PENDING,
       on_live, c);
   if (!aura_live_is_recording (c->id)) {
     g_clear_pointer (&c->sub, aura_live_unsubscribe);
     if (still_running (status))
       start_following (c);
-    else
-      end_session (c, status ? status : "deleted");
   }
+  send_status (c, "hello", status ? status : "deleted");
+  if (c->sub == NULL && c->follow == NULL)
+    end_session (c, status ? status : "deleted");
   g_free (status);
 }
 
