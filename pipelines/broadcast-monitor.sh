@@ -42,7 +42,7 @@ set -- "$@" \
     aurafeedback name=fb language="$lang" profile="$profile" !
 if [ -n "${DB:-}" ]; then
   # async=true: behind decodebin and a source that is not live (a file), a sink
-  # with async=false (aurasessionsink's default) can miss the pipeline's EOS in
+  # with async=false (aurasessionsink's default before) can miss the pipeline's EOS in
   # GStreamer 1.22 and gst-launch then waits forever (docs/pipelines.md)
   set -- "$@" aurasessionsink async=true location="$DB"
 else

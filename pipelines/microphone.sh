@@ -21,7 +21,7 @@ export GST_PLUGIN_PATH
 # came with the dashboard); the property is only set when HTTP_PORT is, so the
 # script also runs with a plugin from before it.
 # async=true: behind decodebin and a source that is not live (a file), a sink
-# with async=false (aurasessionsink's default) can miss the pipeline's EOS in
+# with async=false (aurasessionsink's default before) can miss the pipeline's EOS in
 # GStreamer 1.22 and gst-launch then waits forever (docs/pipelines.md)
 # shellcheck disable=SC2086
 exec gst-launch-1.0 -e ${GST_LAUNCH_OPTS:-} \
