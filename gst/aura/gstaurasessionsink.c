@@ -467,15 +467,14 @@ structure_time (const GstStructure * s)
   return GST_CLOCK_TIME_IS_VALID (t) ? (gdouble) t / GST_SECOND : NAN;
 }
 
-/* Compact JSON of a summary or report: its `json` field, with "type" set, or
+/* A summary or report as an object: its `json` field, with "type" set, or
  * the structure's own fields when that field is missing or invalid. */
-static gchar *
-document_json (GstAuraSessionSink * self, const GstStructure * s)
+static JsonObject *
+document_object (GstAuraSessionSink * self, const GstStructure * s)
 {
   const gchar *text = gst_structure_get_string (s, "json");
   JsonParser *parser = json_parser_new ();
   JsonObject *obj = NULL;
-  gchar *json;
 
   if (text && json_parser_load_from_data (parser, text, -1, NULL) &&
       JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser))) {
@@ -488,10 +487,8 @@ document_json (GstAuraSessionSink * self, const GstStructure * s)
         "fields", gst_structure_get_name (s));
     obj = aura_structure_to_json_object (s);
   }
-  json = aura_json_object_to_string (obj, FALSE);
-  json_object_unref (obj);
   g_object_unref (parser);
-  return json;
+  return obj;
 }
 
 /* The record as live clients get it: "t" (as in the API's record lists)
@@ -502,7 +499,8 @@ publish_live (GstAuraSessionSink * self, gdouble t, const gchar * json)
   gchar num[G_ASCII_DTOSTR_BUF_SIZE];
   gchar *with_t;
 
-  if (json[0] != '{')
+  /* nobody listening: no string to build */
+  if (json[0] != '{' || !aura_live_has_subscribers (self->live_id))
     return;
   if (isfinite (t))
     g_ascii_dtostr (num, sizeof (num), t);
@@ -512,20 +510,6 @@ publish_live (GstAuraSessionSink * self, gdouble t, const gchar * json)
       json + 1);
   aura_live_publish (self->live_id, with_t);
   g_free (with_t);
-}
-
-/* A named speaker's summary: their speech, for the conversation metrics. */
-static void
-remember_speaker (GstAuraSessionSink * self, const gchar * speaker,
-    const gchar * json)
-{
-  JsonParser *parser = json_parser_new ();
-
-  if (json_parser_load_from_data (parser, json, -1, NULL) &&
-      JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    aura_speakers_add_summary (self->speakers, speaker,
-        json_node_get_object (json_parser_get_root (parser)));
-  g_object_unref (parser);
 }
 
 /* With two speakers or more: the conversation across them, stored, sent to
@@ -582,19 +566,19 @@ record (GstAuraSessionSink * self, const GstStructure * s)
         gst_structure_get_string (s, "language"),
         gst_structure_get_string (s, "profile"));
 
-  if (kind == AURA_RECORD_METRICS || kind == AURA_RECORD_FEEDBACK) {
+  if (kind == AURA_RECORD_METRICS || kind == AURA_RECORD_FEEDBACK)
     obj = aura_structure_to_json_object (s);
-    json = aura_json_object_to_string (obj, FALSE);
-    json_object_unref (obj);
-  } else {
-    json = document_json (self, s);
-  }
+  else
+    obj = document_object (self, s);
   speaker = gst_structure_get_string (s, "speaker");
+  /* a named speaker's summary: their speech, for the conversation */
+  if (kind == AURA_RECORD_SUMMARY && speaker)
+    aura_speakers_add_summary (self->speakers, speaker, obj);
+  json = aura_json_object_to_string (obj, FALSE);
+  json_object_unref (obj);
   ok = aura_store_add_speaker_record (self->store, kind, structure_time (s),
       gst_structure_get_string (s, "code"), speaker, json);
   publish_live (self, structure_time (s), json);
-  if (kind == AURA_RECORD_SUMMARY && speaker)
-    remember_speaker (self, speaker, json);
   g_free (json);
 
   if (!ok && aura_store_has_failed (self->store)) {

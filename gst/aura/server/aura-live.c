@@ -128,6 +128,17 @@ aura_live_is_recording (const gchar * session_id)
   return ret;
 }
 
+gboolean
+aura_live_has_subscribers (const gchar * session_id)
+{
+  gboolean ret;
+
+  g_mutex_lock (&hub_lock);
+  ret = subscribers && g_hash_table_contains (subscribers, session_id);
+  g_mutex_unlock (&hub_lock);
+  return ret;
+}
+
 static void
 broadcast (const gchar * session_id, AuraLiveEvent event, const gchar * json)
 {

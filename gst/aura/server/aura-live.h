@@ -27,6 +27,9 @@ typedef struct _AuraLiveSubscription AuraLiveSubscription;
 void aura_live_begin (const gchar * session_id);
 void aura_live_publish (const gchar * session_id, const gchar * json);
 void aura_live_end (const gchar * session_id, const gchar * status);
+/* TRUE when someone subscribed to @session_id (a publisher may skip the
+ * work of a record nobody gets). */
+gboolean aura_live_has_subscribers (const gchar * session_id);
 /* TRUE while a recording of @session_id in this process is between begin
  * and end. */
 gboolean aura_live_is_recording (const gchar * session_id);

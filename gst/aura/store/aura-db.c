@@ -23,16 +23,6 @@ aura_db_error_quark (void)
   return g_quark_from_static_string ("aura-db-error-quark");
 }
 
-static gchar *
-now_utc (void)
-{
-  GDateTime *dt = g_date_time_new_now_utc ();
-  gchar *now = g_date_time_format (dt, "%Y-%m-%dT%H:%M:%S.%fZ");
-
-  g_date_time_unref (dt);
-  return now;
-}
-
 void
 aura_db_set_error (AuraDb * db, GError ** error, gint rc, const gchar * what)
 {
@@ -672,7 +662,7 @@ aura_db_queue_upload (AuraDb * db, const gchar * id, const gchar * title,
     const gchar * source, GError ** error)
 {
   sqlite3_stmt *stmt;
-  gchar *now = now_utc ();
+  gchar *now = aura_store_now_iso8601 ();
   gboolean ok = FALSE;
   gint rc;
 
@@ -707,7 +697,7 @@ aura_db_fail_session (AuraDb * db, const gchar * id, const gchar * message,
     GError ** error)
 {
   sqlite3_stmt *stmt;
-  gchar *now = now_utc ();
+  gchar *now = aura_store_now_iso8601 ();
   gboolean ok = FALSE;
 
   g_mutex_lock (&db->lock);

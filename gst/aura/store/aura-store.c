@@ -102,8 +102,8 @@ item_free (Item * item)
   g_free (item);
 }
 
-static gchar *
-now_iso8601 (void)
+gchar *
+aura_store_now_iso8601 (void)
 {
   GDateTime *now = g_date_time_new_now_utc ();
   gchar *s = g_date_time_format (now, "%Y-%m-%dT%H:%M:%S.%fZ");
@@ -498,7 +498,7 @@ write_session_line (AuraStore * store, const gchar * type,
     const gchar * status, guint64 dropped)
 {
   GString *json = g_string_new ("{\"type\":");
-  gchar *now = now_iso8601 ();
+  gchar *now = aura_store_now_iso8601 ();
 
   append_json_string (json, type);
   g_string_append (json, ",\"time\":");
@@ -574,7 +574,7 @@ aura_store_session_begin (AuraStore * store, const AuraSessionInfo * info,
     }
   }
 
-  now = now_iso8601 ();
+  now = aura_store_now_iso8601 ();
   rc = sqlite3_prepare_v2 (store->db, "INSERT INTO sessions (id, title, "
       "speaker, language, profile, started_at, status, dropped, owner_pid) "
       "VALUES (?, ?, ?, ?, ?, ?, 'recording', 0, ?)", -1, &stmt, NULL);
@@ -826,7 +826,7 @@ write_batch (AuraStore * store, Statements * st, GQueue * items,
   }
   if (rc == SQLITE_OK) {
     if (status) {
-      now = now_iso8601 ();
+      now = aura_store_now_iso8601 ();
       rc = run (store, st->end, TRUE, 0, (gint64) dropped, status, now, NULL);
     } else if (dropped > 0) {
       rc = run (store, st->dropped, TRUE, 0, (gint64) dropped, NULL, NULL,

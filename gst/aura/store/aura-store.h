@@ -64,6 +64,8 @@ typedef struct
 typedef struct _AuraStore AuraStore;
 
 GQuark aura_store_error_quark (void);
+/* Now in the form of started_at: 2024-05-02T09:14:03.512345Z (UTC). */
+gchar *aura_store_now_iso8601 (void);
 const gchar *aura_session_status_name (AuraSessionStatus status);
 
 /* Opens or creates the database at @path (WAL, busy timeout, schema migrated to
